@@ -1,0 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+it('the committed src/generated types match what openapi-typescript generates from specs/ now', () => {
+  const script = fileURLToPath(new URL('../scripts/generate.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+  // On failure: run `pnpm generate` at the root and commit the result.
+  expect(run.stderr + run.stdout).not.toMatch(/out of date|stale/i);
+  expect(run.status).toBe(0);
+});
