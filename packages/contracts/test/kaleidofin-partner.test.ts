@@ -1,0 +1,287 @@
+// Contract tests of specs/kaleidofin-partner: the seed's samples validate verbatim, every example validates where
+// it is used, and payloads that break the contract are rejected with the offending field named.
+import { readdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Contract, type Verdict } from '../src/validator.ts';
+
+let contract: Contract;
+beforeAll(async () => {
+  contract = await Contract.load('kaleidofin-partner');
+});
+
+type Path = (string | number)[];
+const REMOVE = Symbol('remove');
+
+function example(name: string): unknown {
+  const found = contract.document.components?.examples?.[name] as { value?: unknown } | undefined;
+  if (!found) throw new Error(`kaleidofin-partner has no example ${name}`);
+  return found.value;
+}
+
+/** A deep copy of an example with one value replaced (or removed) at `path`. */
+function changed(name: string, path: Path, value: unknown): unknown {
+  const copy = structuredClone(example(name));
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1) as string | number;
+  if (value === REMOVE) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+function expectRejected(verdict: Verdict, mention: string): void {
+  expect(verdict.valid).toBe(false);
+  expect(verdict.errors.join('\n')).toContain(mention);
+}
+
+describe('seed examples validate', () => {
+  it('seed example SeedFetchBillsRequest validates', () => {
+    expect(contract.requestBody('fetchBills', example('SeedFetchBillsRequest')).errors).toEqual([]);
+  });
+  it('seed example SeedFetchBillsResponse validates', () => {
+    expect(contract.response('fetchBills', 200, example('SeedFetchBillsResponse')).errors).toEqual([]);
+  });
+  it('seed example SeedFetchReceiptRequest validates', () => {
+    expect(contract.requestBody('fetchReceipt', example('SeedFetchReceiptRequest')).errors).toEqual([]);
+  });
+  it('seed example SeedFetchReceiptResponse validates', () => {
+    expect(contract.response('fetchReceipt', 200, example('SeedFetchReceiptResponse')).errors).toEqual([]);
+  });
+});
+
+describe('every example', () => {
+  it('validates against the request body or response that uses it, and none is unused', () => {
+    const used = new Set<string>();
+    const failures: string[] = [];
+    const examplesOf = (media: unknown): Record<string, { $ref?: string }> =>
+      (media as { examples?: Record<string, { $ref?: string }> } | undefined)?.examples ?? {};
+    const nameOf = (ref: { $ref?: string }): string => {
+      const name = ref.$ref?.replace('#/components/examples/', '');
+      if (!name || name === ref.$ref)
+        throw new Error(`example is not a components/examples $ref: ${JSON.stringify(ref)}`);
+      return name;
+    };
+    for (const op of contract.operations()) {
+      const body = op.operation.requestBody?.content['application/json'];
+      for (const ref of Object.values(examplesOf(body))) {
+        const name = nameOf(ref);
+        used.add(name);
+        const verdict = contract.requestBody(op.operationId, example(name));
+        if (!verdict.valid) failures.push(`${op.operationId} request ${name}: ${verdict.errors.join('; ')}`);
+      }
+      for (const [status, response] of Object.entries(op.operation.responses)) {
+        const resolved = contract.resolve(response) as { content?: Record<string, unknown> };
+        for (const ref of Object.values(examplesOf(resolved.content?.['application/json']))) {
+          const name = nameOf(ref);
+          used.add(name);
+          const verdict = contract.response(op.operationId, status, example(name));
+          if (!verdict.valid) failures.push(`${op.operationId} ${status} ${name}: ${verdict.errors.join('; ')}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(Object.keys(contract.document.components?.examples ?? {}).filter((n) => !used.has(n))).toEqual([]);
+    // Every example file in the spec folder is reached from an operation (the bundle names them after the file).
+    const files = readdirSync(new URL('../../../specs/kaleidofin-partner/components/examples/', import.meta.url));
+    expect([...used].sort()).toEqual(files.map((file) => file.replace(/\.yaml$/, '')).sort());
+  });
+
+  it('every operation declares 400, 401, 404, 413, 415 and 500 in the error envelope', () => {
+    for (const op of contract.operations()) {
+      for (const status of ['400', '401', '404', '413', '415', '500']) {
+        expect(Object.keys(op.operation.responses), `${op.operationId} ${status}`).toContain(status);
+      }
+    }
+    expect(Object.keys(contract.operation('fetchReceipt').operation.responses)).toEqual(
+      expect.arrayContaining(['409', '422']),
+    );
+  });
+});
+
+describe('fetchBills rejects', () => {
+  it('a Bill Identifier without identifierValue', () => {
+    expectRejected(
+      contract.requestBody('fetchBills', changed('SeedFetchBillsRequest', [1, 'identifierValue'], REMOVE)),
+      'identifierValue',
+    );
+  });
+  it('an empty identifierValue (too short)', () => {
+    expectRejected(
+      contract.requestBody('fetchBills', changed('SeedFetchBillsRequest', [1, 'identifierValue'], '')),
+      '/1/identifierValue',
+    );
+  });
+  it('a too-long identifierKey', () => {
+    expectRejected(
+      contract.requestBody('fetchBills', changed('SeedFetchBillsRequest', [0, 'identifierKey'], 'k'.repeat(51))),
+      '/0/identifierKey',
+    );
+  });
+  it('a numeric identifierValue (wrong type)', () => {
+    expectRejected(
+      contract.requestBody('fetchBills', changed('SeedFetchBillsRequest', [1, 'identifierValue'], 1234)),
+      '/1/identifierValue',
+    );
+  });
+  it('an empty list or an object in place of the array', () => {
+    expectRejected(contract.requestBody('fetchBills', []), '(root)');
+    expectRejected(
+      contract.requestBody('fetchBills', { identifierKey: 'name', identifierValue: 'vishakha' }),
+      '(root)',
+    );
+  });
+});
+
+describe('fetchBills responses that break the contract are rejected', () => {
+  it('an unknown billFetchStatus', () => {
+    expectRejected(
+      contract.response('fetchBills', 200, changed('SeedFetchBillsResponse', ['data', 'billFetchStatus'], 'PENDING')),
+      '/data/billFetchStatus',
+    );
+  });
+  it('an unknown amountExactness', () => {
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customerBills', 'bills', 0, 'amountExactness'], 'EXACTLY'),
+      ),
+      '/data/customerBills/bills/0/amountExactness',
+    );
+  });
+  it('a phoneNumber that breaks the 10-digit pattern', () => {
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customer', 'info', 'phoneNumber'], '+91 77060 57010'),
+      ),
+      '/data/customer/info/phoneNumber',
+    );
+  });
+  it('a dueDate that is not YYYY-MM-DD', () => {
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customerBills', 'bills', 1, 'dueDate'], '15-08-2020'),
+      ),
+      '/data/customerBills/bills/1/dueDate',
+    );
+  });
+  it('a billAmount sent as a string, or negative', () => {
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customerBills', 'bills', 0, 'billAmount'], '1000'),
+      ),
+      '/data/customerBills/bills/0/billAmount',
+    );
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customerBills', 'bills', 0, 'billAmount'], -1),
+      ),
+      '/data/customerBills/bills/0/billAmount',
+    );
+  });
+  it('a bill without partnerBillId', () => {
+    expectRejected(
+      contract.response(
+        'fetchBills',
+        200,
+        changed('SeedFetchBillsResponse', ['data', 'customerBills', 'bills', 0, 'partnerBillId'], REMOVE),
+      ),
+      'partnerBillId',
+    );
+  });
+  it('a success answer with a non-zero status', () => {
+    expectRejected(contract.response('fetchBills', 200, changed('SeedFetchBillsResponse', ['status'], 1)), '/status');
+  });
+});
+
+describe('fetchReceipt rejects', () => {
+  it('a transactionId that breaks the pattern', () => {
+    expectRejected(
+      contract.requestBody(
+        'fetchReceipt',
+        changed('SeedFetchReceiptRequest', ['paymentDetails', 'transactionId'], 'TXN 2020/12'),
+      ),
+      '/paymentDetails/transactionId',
+    );
+  });
+  it('a too-long transactionId', () => {
+    expectRejected(
+      contract.requestBody(
+        'fetchReceipt',
+        changed('SeedFetchReceiptRequest', ['paymentDetails', 'transactionId'], '9'.repeat(65)),
+      ),
+      '/paymentDetails/transactionId',
+    );
+  });
+  it('an empty partnerBillId (too short)', () => {
+    expectRejected(
+      contract.requestBody('fetchReceipt', changed('SeedFetchReceiptRequest', ['partnerBillId'], '')),
+      '/partnerBillId',
+    );
+  });
+  it('an amountPaid of zero', () => {
+    expectRejected(
+      contract.requestBody('fetchReceipt', changed('SeedFetchReceiptRequest', ['paymentDetails', 'amountPaid'], 0)),
+      '/paymentDetails/amountPaid',
+    );
+  });
+  it('a systemBillId sent as a string (wrong type)', () => {
+    expectRejected(
+      contract.requestBody('fetchReceipt', changed('SeedFetchReceiptRequest', ['systemBillId'], '14')),
+      '/systemBillId',
+    );
+  });
+  it('paymentDetails without transactionId', () => {
+    expectRejected(
+      contract.requestBody(
+        'fetchReceipt',
+        changed('SeedFetchReceiptRequest', ['paymentDetails', 'transactionId'], REMOVE),
+      ),
+      'transactionId',
+    );
+  });
+  it('a receipt whose date is not a date-time, or that has no id', () => {
+    expectRejected(
+      contract.response(
+        'fetchReceipt',
+        200,
+        changed('SeedFetchReceiptResponse', ['data', 'receipt', 'date'], '2020-08-31'),
+      ),
+      '/data/receipt/date',
+    );
+    expectRejected(
+      contract.response('fetchReceipt', 200, changed('SeedFetchReceiptResponse', ['data', 'receipt', 'id'], REMOVE)),
+      'id',
+    );
+  });
+});
+
+describe('error envelope', () => {
+  it('rejects an unknown error code', () => {
+    expectRejected(
+      contract.response('fetchReceipt', 422, changed('ErrorBillAlreadyPaid', ['error', 'code'], 'NOPE')),
+      '/error/code',
+    );
+  });
+  it('rejects success true or status 0 on an error', () => {
+    expectRejected(
+      contract.response('fetchBills', 404, changed('ErrorCustomerNotFound', ['success'], true)),
+      '/success',
+    );
+    expectRejected(contract.response('fetchBills', 500, changed('ErrorInternal', ['status'], 0)), '/status');
+  });
+  it('rejects an error without a message', () => {
+    expectRejected(
+      contract.response('fetchBills', 401, changed('ErrorUnauthorized', ['error', 'message'], REMOVE)),
+      'message',
+    );
+  });
+});
