@@ -3,13 +3,15 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 // vitest: "Tests  3 failed | 40 passed | 2 skipped (45)"; node --test: "ℹ pass 5" / "# pass 5".
-function count(line) {
+function count(rawLine) {
+  const line = stripVTControlCharacters(rawLine);
   const vitest = line.match(/\bTests\s+(.*)\(\d+\)\s*$/);
   if (vitest) {
     for (const [, n, what] of vitest[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {

@@ -61,9 +61,15 @@ export class Contract {
     this.ajv.addSchema(document as object, 'spec');
   }
 
-  static async load(api: ApiName): Promise<Contract> {
+  static load(api: ApiName): Promise<Contract> {
+    return Contract.fromFile(specPath(api), api);
+  }
+
+  static async fromFile(path: string, api: ApiName): Promise<Contract> {
     const config = await createConfig({});
-    const { bundle: result } = await bundle({ ref: specPath(api), config, dereference: false });
+    const { bundle: result, problems } = await bundle({ ref: path, config, dereference: false });
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) throw new Error(`${path}: ${errors.map((p) => p.message).join('; ')}`);
     return new Contract(api, result.parsed as OpenApiDocument);
   }
 

@@ -1,0 +1,135 @@
+// Starting and stopping Prism, in one place for `pnpm mock`, the contract tests and the benchmarks.
+// Prism never exits by itself and has no readiness endpoint: we spawn its script with this Node (about a
+// second faster than `pnpm exec`), wait for "Prism is listening on <url>", and kill its whole process group.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { Contract } from '@bbps-kit/contracts/validator';
+import { startFront } from './front.ts';
+
+export const apiNames = [
+  'kaleidofin-partner',
+  'kaleidofin-collect',
+  'digiledge-agent',
+  'eko-bbps',
+  'ebpp-mpa',
+] as const;
+export type ApiName = (typeof apiNames)[number];
+
+/** The sandbox's fixed ports, as the README lists them. */
+export const defaultMockPorts: Record<ApiName, number> = {
+  'kaleidofin-partner': 4010,
+  'kaleidofin-collect': 4011,
+  'digiledge-agent': 4012,
+  'eko-bbps': 4013,
+  'ebpp-mpa': 4014,
+};
+
+const maxLogChars = 64 * 1024;
+const prismCli = join(
+  dirname(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json')),
+  'dist/index.js',
+);
+
+export function specFile(api: ApiName): string {
+  return fileURLToPath(new URL(`../../../specs/${api}/openapi.yaml`, import.meta.url));
+}
+
+export interface RunningPrism {
+  api: ApiName;
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:4013 */
+  url: string;
+  /** Everything Prism printed so far (its request log), for test diagnostics. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface PrismOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * A mock server answering from the contract's examples, validating requests and security. Prism listens on
+ * a free internal port behind a thin front (see front.ts) that owns the requested port.
+ */
+export async function startMock(api: ApiName, options: PrismOptions = {}): Promise<RunningPrism> {
+  const [contract, prism] = await Promise.all([
+    Contract.load(api),
+    startPrism(api, ['mock', specFile(api)], { ...options, port: 0 }),
+  ]);
+  try {
+    const front = await startFront(contract, prism.url, options.port ?? 0, options.host ?? '127.0.0.1');
+    return { ...prism, url: front.url, stop: async () => void (await Promise.all([front.close(), prism.stop()])) };
+  } catch (error) {
+    await prism.stop();
+    throw error;
+  }
+}
+
+/**
+ * A validation proxy in front of a real server: with `--errors` any request or response that breaks the
+ * contract becomes an error response, so a test that goes through it fails on a contract violation.
+ */
+export function startProxy(api: ApiName, upstream: string, options: PrismOptions = {}): Promise<RunningPrism> {
+  return startPrism(api, ['proxy', specFile(api), upstream, '--errors'], options);
+}
+
+function startPrism(api: ApiName, args: string[], options: PrismOptions): Promise<RunningPrism> {
+  const { port = 0, host = '127.0.0.1', readyTimeoutMs = 30_000 } = options;
+  // Below 'info' Prism no longer prints "Prism is listening", the only sign that it is ready.
+  const child = spawn(process.execPath, [prismCli, ...args, '--port', String(port), '--host', host], {
+    detached: true, // its own process group, so stop() also ends anything it forks
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
+  });
+  let log = '';
+  const running: RunningPrism = { api, url: '', output: () => log, stop: () => stopGroup(child) };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error(`Prism for ${api} not ready after ${readyTimeoutMs} ms`)),
+      readyTimeoutMs,
+    );
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      void stopGroup(child);
+      reject(new Error(`${error.message}\n${log}`));
+    };
+    const onData = (chunk: Buffer) => {
+      log = (log + stripVTControlCharacters(chunk.toString())).slice(-maxLogChars);
+      const ready = log.match(/Prism is listening on (http:\/\/\S+)/);
+      if (ready?.[1] && !running.url) {
+        clearTimeout(timer);
+        running.url = ready[1].replace(/\/$/, '');
+        resolve(running);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      if (!running.url) fail(new Error(`Prism for ${api} exited with code ${code} before it was ready`));
+    });
+  });
+}
+
+function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return Promise.resolve(); // the group is already gone
+  }
+  const forced = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {}
+  }, 3_000);
+  return exited.finally(() => clearTimeout(forced));
+}
