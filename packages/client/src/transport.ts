@@ -1,0 +1,212 @@
+/**
+ * The `fetch` every client is built on (openapi-fetch never retries, so timeouts and retries live here).
+ *
+ * Retry rule, in one place: a request is repeated only when repeating it cannot move money twice.
+ * - GET, HEAD and OPTIONS are safe to repeat.
+ * - Anything else (POST payments above all) is sent exactly once, unless the caller marks the single request
+ *   with the header `x-bbps-idempotent: 1` (e.g. a POST that only inquires). `x-bbps-idempotent: 0` does the
+ *   opposite for a GET with side effects. The header is stripped before the request leaves the process.
+ * - A request that is not safe to repeat and gets no answer (timeout, network failure, caller abort in
+ *   flight) throws `OutcomeUnknownError`: inquire, never re-send.
+ * - A request safe to repeat is retried on timeouts, network failures and HTTP 408, 429, 502, 503, 504, with
+ *   exponential backoff and full jitter, or after `Retry-After` when the server sends one; its final failure
+ *   throws `TimeoutError` or `NetworkError`.
+ * - HTTP error statuses are returned, never thrown: openapi-fetch turns them into `{ error }`.
+ *
+ * The per-attempt timeout covers the whole exchange, response body included.
+ */
+import { NetworkError, OutcomeUnknownError, TimeoutError } from './errors.ts';
+
+/** Header that marks a single request as safe to repeat ("1") or not ("0"); never sent on the wire. */
+export const IDEMPOTENT_HEADER = 'x-bbps-idempotent';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const DEFAULT_RETRY_STATUSES: readonly number[] = [408, 429, 502, 503, 504];
+
+export interface RetryPolicy {
+  /** Attempts after the first one. 0 disables retries. */
+  retries: number;
+  /** Backoff ceiling for the first retry; it doubles per retry, and the delay is drawn uniformly below it. */
+  baseDelayMs: number;
+  /** Caps both the backoff ceiling and any `Retry-After`. */
+  maxDelayMs: number;
+  /** Statuses that trigger a retry of a request safe to repeat. */
+  statuses: readonly number[];
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 5_000,
+  statuses: DEFAULT_RETRY_STATUSES,
+};
+
+export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+export type Transport = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface RetryEvent {
+  /** The attempt that just failed, from 1. */
+  attempt: number;
+  delayMs: number;
+  reason: 'timeout' | 'network' | 'status';
+  /** The status when `reason` is "status". */
+  status?: number;
+  method: string;
+  url: string;
+}
+
+export interface TransportOptions {
+  /** Underlying fetch; defaults to `globalThis.fetch` looked up at call time. */
+  fetch?: FetchLike;
+  /**
+   * Per attempt, in milliseconds, response body included; `Infinity` disables it.
+   * Default 30 000 (BBPS operating units give up at about 30 s).
+   */
+  timeoutMs?: number;
+  /** Partial overrides of `DEFAULT_RETRY`, or `false` for a single attempt. */
+  retry?: Partial<RetryPolicy> | false;
+  /** Uniform in [0, 1); injectable so tests can pin the jitter. */
+  random?: () => number;
+  /** Waits between attempts; must reject with `signal.reason` when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Clock for `Retry-After` dates. */
+  now?: () => number;
+  /** Called before each retry, for logs and metrics. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+// Everything a RequestInit can carry that `new Request` understands; other keys (undici's `dispatcher`,
+// openapi-fetch's `requestInitExt`) are forwarded to the underlying fetch untouched.
+const REQUEST_INIT_KEYS = new Set([
+  'body',
+  'cache',
+  'credentials',
+  'duplex',
+  'headers',
+  'integrity',
+  'keepalive',
+  'method',
+  'mode',
+  'priority',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+  'signal',
+  'window',
+]);
+
+export function createTransport(options: TransportOptions = {}): Transport {
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const policy: RetryPolicy =
+    options.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...options.retry };
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  if (!Number.isInteger(policy.retries) || policy.retries < 0) {
+    throw new RangeError(`retry.retries must be a non-negative integer, got ${policy.retries}`);
+  }
+  if (!(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= 0)) {
+    throw new RangeError('retry.baseDelayMs and retry.maxDelayMs must be non-negative');
+  }
+  const retryStatuses = new Set(policy.statuses);
+
+  return async function transport(input, init) {
+    const { standardInit, extensionInit } = splitInit(init);
+    // The caller's Request stays unread: openapi-fetch hands it to middleware again after we return.
+    const base = new Request(input instanceof Request ? input.clone() : input, standardInit);
+    const headers = new Headers(base.headers);
+    const marker = headers.get(IDEMPOTENT_HEADER);
+    headers.delete(IDEMPOTENT_HEADER);
+    const repeatable = marker === null ? SAFE_METHODS.has(base.method) : marker.trim() === '1';
+    const callerSignal = base.signal;
+    const where = { method: base.method, url: base.url };
+
+    for (let attempt = 1; ; attempt++) {
+      callerSignal.throwIfAborted();
+      const timeout = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
+      const signal = timeout === undefined ? callerSignal : AbortSignal.any([callerSignal, timeout]);
+      // A fresh clone per attempt, so a body stream is replayed byte for byte.
+      const request = new Request(base.clone(), { headers, signal });
+
+      let response: Response;
+      try {
+        response = await fetchImpl(request, extensionInit);
+      } catch (error) {
+        if (callerSignal.aborted) {
+          if (repeatable) throw callerSignal.reason;
+          throw new OutcomeUnknownError({ ...where, reason: 'aborted', cause: callerSignal.reason });
+        }
+        const reason = timeout?.aborted ? 'timeout' : 'network';
+        const failure =
+          reason === 'timeout'
+            ? new TimeoutError({ ...where, timeoutMs, attempts: attempt, cause: error })
+            : new NetworkError({ ...where, attempts: attempt, cause: error });
+        if (!repeatable) throw new OutcomeUnknownError({ ...where, reason, cause: failure });
+        if (attempt > policy.retries) throw failure;
+        const delayMs = backoffMs(attempt);
+        options.onRetry?.({ attempt, delayMs, reason, ...where });
+        await sleep(delayMs, callerSignal);
+        continue;
+      }
+
+      if (!repeatable || attempt > policy.retries || !retryStatuses.has(response.status)) return response;
+      const delayMs = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
+      // Release the connection; the body of a response we are discarding is of no use.
+      await response.body?.cancel().catch(() => undefined);
+      options.onRetry?.({ attempt, delayMs, reason: 'status', status: response.status, ...where });
+      await sleep(delayMs, callerSignal);
+    }
+  };
+
+  /** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). */
+  function backoffMs(attempt: number): number {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+  }
+
+  /** `Retry-After` as delta-seconds or an HTTP-date, capped by maxDelayMs; undefined when absent or garbled. */
+  function retryAfterMs(value: string | null): number | undefined {
+    if (value === null) return undefined;
+    const text = value.trim();
+    let ms: number;
+    if (/^[0-9]+$/.test(text)) ms = Number(text) * 1000;
+    else if (/[A-Za-z]/.test(text) && !Number.isNaN(Date.parse(text))) ms = Math.max(0, Date.parse(text) - now());
+    else return undefined;
+    return Math.min(ms, policy.maxDelayMs);
+  }
+}
+
+function splitInit(init: RequestInit | undefined): {
+  standardInit: RequestInit;
+  extensionInit: Record<string, unknown> | undefined;
+} {
+  const standard: Record<string, unknown> = {};
+  const extension: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(init ?? {})) {
+    if (REQUEST_INIT_KEYS.has(key)) standard[key] = value;
+    else extension[key] = value;
+  }
+  return { standardInit: standard, extensionInit: Object.keys(extension).length > 0 ? extension : undefined };
+}
+
+/** setTimeout as a promise that rejects with `signal.reason` as soon as the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
