@@ -1,0 +1,21 @@
+// API-key checks for both contracts. Keys are compared by their SHA-256 digests with timingSafeEqual:
+// digests have one length whatever the key's, and every configured key is compared on every request, so the
+// time taken says nothing about how close a guess was nor which key matched.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+export type KeyCheck = (presented: string | undefined) => boolean;
+
+export function keyChecker(acceptedKeys: readonly string[]): KeyCheck {
+  const accepted = acceptedKeys.map(digest);
+  return (presented) => {
+    const given = digest(presented ?? '');
+    let match = false;
+    for (const key of accepted) {
+      // Non-short-circuit OR: keep comparing after a match.
+      match = timingSafeEqual(given, key) || match;
+    }
+    return presented !== undefined && presented.length > 0 && match;
+  };
+}

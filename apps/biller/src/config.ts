@@ -1,0 +1,100 @@
+// Everything the process reads from its environment, parsed and checked in one place.
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DatabaseTarget } from './db/open.ts';
+
+/** The monorepo root: relative paths in the environment are resolved here, whatever the working directory. */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Keys demo mode accepts when none are configured. They are public: never use them with real data. */
+export const demoKeys = {
+  kaleidofinApiKey: 'demo-kaleidofin-key',
+  ebppClientKey: 'demo-client',
+  ebppApiKey: 'demo-ebpp-key',
+} as const;
+
+export interface Config {
+  port: number;
+  database: DatabaseTarget;
+  /** Load the demo data into an empty database, and fall back to the demo keys. */
+  demo: boolean;
+  /** Accepted `x-api-key` values (Kaleidofin). Several at once, so keys rotate without downtime. */
+  kaleidofinApiKeys: string[];
+  /** Expected `client-key` (EBPP's identifier for this biller). */
+  ebppClientKey: string;
+  /** Accepted `api-key` values (EBPP). */
+  ebppApiKeys: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const present = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
+
+function keyList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key.length > 0);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  let port = 8080;
+  const portText = present(env.PORT);
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535)
+      problems.push(`PORT must be a port number (0-65535), got "${portText}"`);
+  }
+
+  let database: DatabaseTarget;
+  const url = present(env.DATABASE_URL);
+  if (url === undefined) {
+    const dataDir = present(env.DATA_DIR) ?? '.data';
+    const base = isAbsolute(dataDir) ? dataDir : resolve(repoRoot, dataDir);
+    // A folder of its own inside DATA_DIR, so other tools can keep files in DATA_DIR too.
+    database = { kind: 'pglite', dataDir: join(base, 'biller') };
+  } else if (/^postgres(ql)?:\/\//.test(url)) {
+    database = { kind: 'postgres', url };
+  } else {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for the embedded database)');
+    database = { kind: 'pglite', dataDir: undefined };
+  }
+
+  let demo = database.kind === 'pglite';
+  const demoText = present(env.BILLER_DEMO);
+  if (demoText !== undefined) {
+    if (['1', 'true', 'yes', 'on'].includes(demoText.toLowerCase())) demo = true;
+    else if (['0', 'false', 'no', 'off'].includes(demoText.toLowerCase())) demo = false;
+    else problems.push(`BILLER_DEMO must be 1 or 0, got "${demoText}"`);
+  }
+
+  let kaleidofinApiKeys = keyList(env.KALEIDOFIN_API_KEYS);
+  let ebppApiKeys = keyList(env.EBPP_API_KEYS);
+  let ebppClientKey = present(env.EBPP_CLIENT_KEY) ?? '';
+  if (demo) {
+    if (kaleidofinApiKeys.length === 0) kaleidofinApiKeys = [demoKeys.kaleidofinApiKey];
+    if (ebppApiKeys.length === 0) ebppApiKeys = [demoKeys.ebppApiKey];
+    if (!ebppClientKey) ebppClientKey = demoKeys.ebppClientKey;
+  }
+  if (kaleidofinApiKeys.length === 0) {
+    problems.push('KALEIDOFIN_API_KEYS is not set: the comma-separated x-api-key values Kaleidofin may send');
+  }
+  if (!ebppClientKey) problems.push('EBPP_CLIENT_KEY is not set: the client-key EBPP sends for this biller');
+  else if (!/^[a-zA-Z0-9_-]{1,50}$/.test(ebppClientKey)) {
+    problems.push('EBPP_CLIENT_KEY must be 1-50 characters of [a-zA-Z0-9_-], as EBPP defines client-key');
+  }
+  if (ebppApiKeys.length === 0)
+    problems.push('EBPP_API_KEYS is not set: the comma-separated api-key values EBPP may send');
+
+  if (problems.length > 0) {
+    const hint = demo ? '' : ' (or set BILLER_DEMO=1 to run with the demo data and demo keys)';
+    throw new ConfigError(`biller configuration is incomplete${hint}:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { port, database, demo, kaleidofinApiKeys, ebppClientKey, ebppApiKeys };
+}

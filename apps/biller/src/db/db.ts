@@ -1,0 +1,18 @@
+// The one seam between the ledger and the database engine: every ledger function takes a `Queryable`,
+// so the same code runs on embedded PGlite and on PostgreSQL through a pool.
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  /** One statement with `$1`-style parameters. BIGINT comes back as bigint, DATE as 'YYYY-MM-DD'. */
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Db, Queryable, Row } from './db.ts';
+
+const INT8 = 20;
+const DATE = 1082;
+
+// BIGINT as bigint (money is paise and may pass 2^53) and DATE as the plain 'YYYY-MM-DD' text, because a JS
+// Date would shift calendar dates by the process time zone.
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8) return (value: string) => BigInt(value);
+    if (oid === DATE) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresOptions {
+  /** Pool size; the default suits one biller process. */
+  max?: number;
+}
+
+export async function openPostgres(connectionString: string, options: PostgresOptions = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, types: typeParsers, max: options.max ?? 10 });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  pool.on('error', () => {});
+  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await q.query<R>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      // Without parameters pg uses the simple protocol, which accepts several statements.
+      await q.query(sql);
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        // A client whose rollback failed is in an unknown state: destroy it instead of reusing it.
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

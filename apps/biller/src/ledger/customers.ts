@@ -1,0 +1,206 @@
+// Reading the book: who a customer is, what they hold, what they owe. Both contracts read through here.
+import type { Queryable } from '../db/db.ts';
+import type { AccountStatus, Exactness, HolderRole } from './book.ts';
+
+export interface Customer {
+  id: bigint;
+  customerReference: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  ssn: string | null;
+  lookupReference: string | null;
+}
+
+/** Every given criterion must match; an empty criteria object matches nobody. */
+export interface CustomerCriteria {
+  customerReference?: string;
+  phone?: string;
+  email?: string;
+  ssn?: string;
+  lookupReference?: string;
+  /** Any holder of this account. */
+  accountNumber?: string;
+}
+
+const customerColumns = `c.id, c.customer_reference, c.name, c.phone, c.email, c.ssn, c.lookup_reference`;
+
+interface CustomerRow {
+  id: bigint;
+  customer_reference: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  ssn: string | null;
+  lookup_reference: string | null;
+  [column: string]: unknown;
+}
+
+function toCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    customerReference: row.customer_reference,
+    name: row.name,
+    phone: row.phone,
+    email: row.email,
+    ssn: row.ssn,
+    lookupReference: row.lookup_reference,
+  };
+}
+
+export async function findCustomers(db: Queryable, criteria: CustomerCriteria, limit = 50): Promise<Customer[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (placeholder: string) => string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  add((p) => `c.customer_reference = ${p}`, criteria.customerReference);
+  add((p) => `c.phone = ${p}`, criteria.phone);
+  // Email addresses are matched without regard to case, as mail systems do.
+  add((p) => `lower(c.email) = lower(${p})`, criteria.email);
+  add((p) => `c.ssn = ${p}`, criteria.ssn);
+  add((p) => `c.lookup_reference = ${p}`, criteria.lookupReference);
+  add(
+    (p) =>
+      `EXISTS (SELECT 1 FROM account_holders h JOIN accounts a ON a.id = h.account_id
+               WHERE h.customer_id = c.id AND a.account_number = ${p})`,
+    criteria.accountNumber,
+  );
+  if (where.length === 0) return [];
+  params.push(limit);
+  const rows = await db.query<CustomerRow>(
+    `SELECT ${customerColumns} FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toCustomer);
+}
+
+export interface OutstandingBill {
+  partnerBillId: string;
+  name: string;
+  /** What is still owed on the bill: its amount less what has been paid. */
+  outstandingPaise: bigint;
+  amountPaise: bigint;
+  generatedOn: string;
+  dueOn: string;
+  exactness: Exactness;
+  accountNumber: string;
+}
+
+/** Bills with something left to pay, on the customer's active accounts, in the order they were issued. */
+export async function outstandingBills(db: Queryable, customerId: bigint): Promise<OutstandingBill[]> {
+  const rows = await db.query<{
+    partner_bill_id: string;
+    name: string;
+    amount_paise: bigint;
+    paid_paise: bigint;
+    generated_on: string;
+    due_on: string;
+    exactness: Exactness;
+    account_number: string;
+  }>(
+    `SELECT b.partner_bill_id, b.name, b.amount_paise, b.paid_paise, b.generated_on, b.due_on, b.exactness,
+            a.account_number
+     FROM account_holders h
+     JOIN accounts a ON a.id = h.account_id AND a.status = 'active'
+     JOIN bills b ON b.account_id = a.id AND b.paid_paise < b.amount_paise
+     WHERE h.customer_id = $1
+     ORDER BY b.id`,
+    [customerId],
+  );
+  return rows.map((row) => ({
+    partnerBillId: row.partner_bill_id,
+    name: row.name,
+    outstandingPaise: row.amount_paise - row.paid_paise,
+    amountPaise: row.amount_paise,
+    generatedOn: row.generated_on,
+    dueOn: row.due_on,
+    exactness: row.exactness,
+    accountNumber: row.account_number,
+  }));
+}
+
+export interface AccountSummary {
+  accountNumber: string;
+  nickname: string | null;
+  status: AccountStatus;
+  role: HolderRole;
+  /** The primary holder's name (the first holder's when none is marked primary). */
+  holderName: string;
+  /** Everything still owed on the account's bills. */
+  balancePaise: bigint;
+  /** Owed on bills whose due date is before `asOf`. */
+  pastDuePaise: bigint;
+  /** Earliest due date among the bills still owed; null when nothing is owed. */
+  nextDueOn: string | null;
+  /** Latest bill date; null for an account with no bills. */
+  lastBilledOn: string | null;
+  /** What the latest bill still owes, 0 when nothing is owed on it. */
+  lastBillOutstandingPaise: bigint;
+  minPaymentPaise: bigint;
+  maxPaymentPaise: bigint | null;
+}
+
+/** Accounts each customer holds, with balances computed from their bills as of `asOf` ('YYYY-MM-DD'). */
+export async function accountsOf(
+  db: Queryable,
+  customerIds: bigint[],
+  asOf: string,
+): Promise<Map<bigint, AccountSummary[]>> {
+  const rows = await db.query<{
+    customer_id: bigint;
+    account_number: string;
+    nickname: string | null;
+    status: AccountStatus;
+    role: HolderRole;
+    holder_name: string;
+    balance: bigint;
+    past_due: bigint;
+    next_due_on: string | null;
+    last_billed_on: string | null;
+    last_bill_outstanding: bigint;
+    min_payment_paise: bigint;
+    max_payment_paise: bigint | null;
+  }>(
+    `SELECT h.customer_id, a.account_number, a.nickname, a.status, h.role,
+            (SELECT c.name FROM account_holders ph JOIN customers c ON c.id = ph.customer_id
+             WHERE ph.account_id = a.id ORDER BY (ph.role = 'primary') DESC, c.id LIMIT 1) AS holder_name,
+            coalesce(sum(b.amount_paise - b.paid_paise), 0)::bigint AS balance,
+            coalesce(sum(b.amount_paise - b.paid_paise) FILTER (WHERE b.due_on < $2::date), 0)::bigint AS past_due,
+            min(b.due_on) FILTER (WHERE b.paid_paise < b.amount_paise) AS next_due_on,
+            (SELECT max(lb.generated_on) FROM bills lb WHERE lb.account_id = a.id) AS last_billed_on,
+            coalesce((SELECT lb.amount_paise - lb.paid_paise FROM bills lb WHERE lb.account_id = a.id
+                      AND lb.paid_paise < lb.amount_paise ORDER BY lb.generated_on DESC, lb.id DESC LIMIT 1), 0)::bigint
+              AS last_bill_outstanding,
+            a.min_payment_paise, a.max_payment_paise
+     FROM account_holders h
+     JOIN accounts a ON a.id = h.account_id
+     LEFT JOIN bills b ON b.account_id = a.id AND b.paid_paise < b.amount_paise
+     WHERE h.customer_id = ANY($1::bigint[])
+     GROUP BY h.customer_id, a.id, h.role
+     ORDER BY h.customer_id, a.id`,
+    [customerIds, asOf],
+  );
+  const byCustomer = new Map<bigint, AccountSummary[]>();
+  for (const row of rows) {
+    const list = byCustomer.get(row.customer_id) ?? [];
+    list.push({
+      accountNumber: row.account_number,
+      nickname: row.nickname,
+      status: row.status,
+      role: row.role,
+      holderName: row.holder_name,
+      balancePaise: row.balance,
+      pastDuePaise: row.past_due,
+      nextDueOn: row.next_due_on,
+      lastBilledOn: row.last_billed_on,
+      lastBillOutstandingPaise: row.last_bill_outstanding,
+      minPaymentPaise: row.min_payment_paise,
+      maxPaymentPaise: row.max_payment_paise,
+    });
+    byCustomer.set(row.customer_id, list);
+  }
+  return byCustomer;
+}
