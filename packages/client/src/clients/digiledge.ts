@@ -1,0 +1,63 @@
+// Digiledge BBPS agent API (specs/digiledge-agent): asynchronous fetch and pay, each followed by polls.
+import type { DigiledgeAgent } from '@bbps-kit/contracts';
+import { digiledgeFromPaise } from '@bbps-kit/money';
+import type { Client, HeadersOptions } from 'openapi-fetch';
+import {
+  buildClient,
+  type CommonClientOptions,
+  credentialHeadersMiddleware,
+  type OperationRules,
+  unwrap,
+} from './common.ts';
+
+export type DigiledgeClient = Client<DigiledgeAgent.paths>;
+type Schemas = DigiledgeAgent.components['schemas'];
+export type DigiledgeFetchBillRequest = Schemas['FetchBillRequest'];
+export type DigiledgePayBillRequest = Schemas['PayBillRequest'];
+export type DigiledgePaymentRecord = Schemas['PaymentRecord'];
+export type DigiledgeBillFetchRecord = Schemas['BillFetchRecord'];
+export type DigiledgeFetchedBill = Schemas['FetchedBill'];
+export type DigiledgeErrorResponse = Schemas['ErrorResponse'];
+
+export interface DigiledgeClientOptions extends CommonClientOptions {
+  /** Sent as `x-api-key` (the contract's DigiledgeApiKey scheme), one key per tenant. */
+  apiKey: string;
+}
+
+export const digiledgeOperations = {
+  // Not retried: each fetch is a new record keyed by the agent's refId, and a repeat of that refId may be refused
+  // as a duplicate. After a timeout, fetch again with a new refId (no money is involved).
+  'POST /couapp/agent/bills/fetch': { operationId: 'fetchBill', retry: 'never' },
+  'GET /couapp/bills/fetch/byId': { operationId: 'getFetchedBill', retry: 'safe' },
+  'POST /couapp/agent/bills/payment': { operationId: 'payBill', retry: 'never' },
+  'GET /couapp/transactions/payment/byTxnId': { operationId: 'getPaymentByTxnId', retry: 'safe' },
+  'GET /couapp/transactions/payment/byClientId': { operationId: 'getPaymentByClientReqId', retry: 'safe' },
+} as const satisfies OperationRules<DigiledgeAgent.paths>;
+
+/** The Digiledge client: `client.POST('/couapp/agent/bills/fetch', { body })`, fully typed. */
+export function createDigiledgeClient(options: DigiledgeClientOptions): DigiledgeClient {
+  return buildClient<DigiledgeAgent.paths>(options, digiledgeOperations, [
+    credentialHeadersMiddleware({ 'x-api-key': options.apiKey }),
+  ]);
+}
+
+export type DigiledgePayBillInput = Omit<DigiledgePayBillRequest, 'txnAmount'> & {
+  /** Sent as `txnAmount`, integer paise. */
+  amountPaise: bigint;
+};
+
+/**
+ * Sends the payment exactly once and returns Digiledge's acknowledgement (normally `BILL_PAYMENT_INITIATED` with a
+ * `txnId`): follow it with `waitForDigiledgePayment`. Throws OutcomeUnknownError when no answer came (poll by
+ * `clientReqId` = your `refId`, never pay again) and HttpError for any non-2xx (a 5xx also leaves the outcome
+ * unknown: see `isOutcomeUnknown`).
+ */
+export async function payDigiledgeBill(
+  client: DigiledgeClient,
+  input: DigiledgePayBillInput,
+  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
+): Promise<DigiledgePaymentRecord> {
+  const { amountPaise, ...rest } = input;
+  const body: DigiledgePayBillRequest = { ...rest, txnAmount: digiledgeFromPaise(amountPaise) };
+  return unwrap(await client.POST('/couapp/agent/bills/payment', { body, ...init }));
+}

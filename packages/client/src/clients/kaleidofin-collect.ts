@@ -1,0 +1,56 @@
+// Kaleidofin collect API (specs/kaleidofin-collect): what an operating unit calls on Kaleidofin.
+import type { KaleidofinCollect } from '@bbps-kit/contracts';
+import { kaleidofinRupeesFromPaise } from '@bbps-kit/money';
+import type { Client, HeadersOptions } from 'openapi-fetch';
+import {
+  buildClient,
+  type CommonClientOptions,
+  credentialHeadersMiddleware,
+  type OperationRules,
+  unwrap,
+} from './common.ts';
+
+export type KaleidofinCollectClient = Client<KaleidofinCollect.paths>;
+type Schemas = KaleidofinCollect.components['schemas'];
+export type KaleidofinPaymentRequest = Schemas['PaymentRequest'];
+export type KaleidofinBillStatusResponse = Schemas['BillStatusResponse'];
+export type KaleidofinCollectErrorResponse = Schemas['ErrorResponse'];
+
+export interface KaleidofinCollectClientOptions extends CommonClientOptions {
+  /** Sent as `x-api-key` (the contract's kaleidofinApiKey scheme). */
+  apiKey: string;
+}
+
+export const kaleidofinCollectOperations = {
+  // A read done by POST: "Read-only: safe to repeat" (spec).
+  'POST /bills/fetch/{billerId}': { operationId: 'fetchCustomerBills', retry: 'safe' },
+  'GET /bills/status/{systemBillId}': { operationId: 'getBillStatus', retry: 'safe' },
+  'POST /bills/payment': { operationId: 'postPayment', retry: 'never' },
+} as const satisfies OperationRules<KaleidofinCollect.paths>;
+
+/** The Kaleidofin collect client: `client.POST('/bills/fetch/{billerId}', { params, body })`, fully typed. */
+export function createKaleidofinCollectClient(options: KaleidofinCollectClientOptions): KaleidofinCollectClient {
+  return buildClient<KaleidofinCollect.paths>(options, kaleidofinCollectOperations, [
+    credentialHeadersMiddleware({ 'x-api-key': options.apiKey }),
+  ]);
+}
+
+export type KaleidofinPaymentInput = Omit<KaleidofinPaymentRequest, 'amountPaid'> & {
+  /** Sent as `amountPaid`, a JSON number of rupees; refused (MoneyError) unless the number is exact. */
+  amountPaidPaise: bigint;
+};
+
+/**
+ * Reports a customer's payment, sent exactly once. Throws OutcomeUnknownError when no answer came (settle it with
+ * `GET /bills/status/{systemBillId}`, or repost the same body: Kaleidofin dedupes on `transactionId`) and
+ * HttpError for any non-2xx.
+ */
+export async function postKaleidofinPayment(
+  client: KaleidofinCollectClient,
+  input: KaleidofinPaymentInput,
+  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
+): Promise<KaleidofinBillStatusResponse> {
+  const { amountPaidPaise, ...rest } = input;
+  const body: KaleidofinPaymentRequest = { ...rest, amountPaid: kaleidofinRupeesFromPaise(amountPaidPaise) };
+  return unwrap(await client.POST('/bills/payment', { body, ...init }));
+}
