@@ -87,7 +87,8 @@ export function contractSuite<C>(suite: ContractSuite<C>): void {
   });
 
   for (const op of operations) {
-    describe(`${suite.api} ${op.operationId} (${op.method.toUpperCase()} ${op.path})`, () => {
+    // Concurrent: Prism answers each request in tens of milliseconds; in sequence the suites would mostly wait.
+    describe.concurrent(`${suite.api} ${op.operationId} (${op.method.toUpperCase()} ${op.path})`, () => {
       it('200: answers the first 200 example, valid against the schema', async () => {
         const answer = await call(calls, op.operationId)(client);
         expect(answer.response.status, failWith(answer)).toBe(200);
