@@ -41,6 +41,22 @@ function keyList(value: string | undefined): string[] {
     .filter((key) => key.length > 0);
 }
 
+/** Where the data lives: DATABASE_URL, else embedded PGlite under DATA_DIR. Shared with the import command. */
+export function databaseFromEnv(env: Env = process.env): { database: DatabaseTarget; problem?: string } {
+  const url = present(env.DATABASE_URL);
+  if (url === undefined) {
+    const dataDir = present(env.DATA_DIR) ?? '.data';
+    const base = isAbsolute(dataDir) ? dataDir : resolve(repoRoot, dataDir);
+    // A folder of its own inside DATA_DIR, so other tools can keep files in DATA_DIR too.
+    return { database: { kind: 'pglite', dataDir: join(base, 'biller') } };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { database: { kind: 'postgres', url } };
+  return {
+    database: { kind: 'pglite', dataDir: undefined },
+    problem: 'DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for the embedded database)',
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
 
@@ -52,19 +68,8 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`PORT must be a port number (0-65535), got "${portText}"`);
   }
 
-  let database: DatabaseTarget;
-  const url = present(env.DATABASE_URL);
-  if (url === undefined) {
-    const dataDir = present(env.DATA_DIR) ?? '.data';
-    const base = isAbsolute(dataDir) ? dataDir : resolve(repoRoot, dataDir);
-    // A folder of its own inside DATA_DIR, so other tools can keep files in DATA_DIR too.
-    database = { kind: 'pglite', dataDir: join(base, 'biller') };
-  } else if (/^postgres(ql)?:\/\//.test(url)) {
-    database = { kind: 'postgres', url };
-  } else {
-    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for the embedded database)');
-    database = { kind: 'pglite', dataDir: undefined };
-  }
+  const { database, problem } = databaseFromEnv(env);
+  if (problem) problems.push(problem);
 
   let demo = database.kind === 'pglite';
   const demoText = present(env.BILLER_DEMO);

@@ -63,7 +63,11 @@ function lastPerKey<T>(records: T[], key: (record: T) => string): T[] {
   return [...byKey.values()];
 }
 
-/** Inserts or updates everything in the batch; accounts and customers a batch refers to must exist by its end. */
+/**
+ * Inserts or updates everything in the batch. Accounts and customers the holders and bills refer to must be in
+ * the batch or already stored (else a NOT NULL violation aborts the transaction). Ids are looked up with a
+ * scalar subquery per row: an index probe each, where a join would hash the whole accounts table per batch.
+ */
 export async function upsertBook(tx: Queryable, batch: BookBatch): Promise<void> {
   const customers = lastPerKey(batch.customers, (c) => c.customerReference);
   if (customers.length > 0) {
@@ -113,10 +117,9 @@ export async function upsertBook(tx: Queryable, batch: BookBatch): Promise<void>
   if (holders.length > 0) {
     await tx.query(
       `INSERT INTO account_holders (account_id, customer_id, role)
-       SELECT a.id, c.id, u.role
+       SELECT (SELECT id FROM accounts WHERE account_number = u.account_number),
+              (SELECT id FROM customers WHERE customer_reference = u.customer_reference), u.role
        FROM unnest($1::text[], $2::text[], $3::text[]) AS u(account_number, customer_reference, role)
-       JOIN accounts a ON a.account_number = u.account_number
-       JOIN customers c ON c.customer_reference = u.customer_reference
        ON CONFLICT (account_id, customer_id) DO UPDATE SET role = excluded.role
        WHERE account_holders.role IS DISTINCT FROM excluded.role`,
       [holders.map((h) => h.accountNumber), holders.map((h) => h.customerReference), holders.map((h) => h.role)],
@@ -129,10 +132,10 @@ export async function upsertBook(tx: Queryable, batch: BookBatch): Promise<void>
     // are listed in (the seed's fetchBills example is not sorted by date).
     await tx.query(
       `INSERT INTO bills (partner_bill_id, account_id, name, amount_paise, generated_on, due_on, exactness)
-       SELECT u.partner_bill_id, a.id, u.name, u.amount_paise, u.generated_on, u.due_on, u.exactness
+       SELECT u.partner_bill_id, (SELECT id FROM accounts WHERE account_number = u.account_number),
+              u.name, u.amount_paise, u.generated_on, u.due_on, u.exactness
        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::date[], $6::date[], $7::text[])
          WITH ORDINALITY AS u(partner_bill_id, account_number, name, amount_paise, generated_on, due_on, exactness, n)
-       JOIN accounts a ON a.account_number = u.account_number
        ORDER BY u.n
        ON CONFLICT (partner_bill_id) DO UPDATE SET
          account_id = excluded.account_id, name = excluded.name, amount_paise = excluded.amount_paise,

@@ -1,0 +1,297 @@
+// Loads a biller's book from CSV: one row per (customer, account[, bill]). It is an upsert keyed on
+// customer_reference, account_number and bill_id, so a file can be imported again (fixed, or grown) safely.
+// The whole file is one transaction: if any row is bad, nothing is applied and every bad row is reported.
+import { MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
+import type { Db } from '../db/db.ts';
+import {
+  type AccountStatus,
+  accountStatuses,
+  type BookBatch,
+  type Exactness,
+  emptyBatch,
+  exactnessValues,
+  type HolderRole,
+  holderRoles,
+  upsertBook,
+} from '../ledger/book.ts';
+import { CsvSyntaxError, readCsv } from './csv.ts';
+
+export const csvColumns = [
+  'customer_reference',
+  'customer_name',
+  'phone',
+  'email',
+  'ssn',
+  'lookup_reference',
+  'account_number',
+  'account_status',
+  'account_nickname',
+  'holder_role',
+  'min_payment',
+  'max_payment',
+  'bill_id',
+  'bill_name',
+  'bill_amount',
+  'bill_generated_date',
+  'bill_due_date',
+  'bill_exactness',
+] as const;
+type Column = (typeof csvColumns)[number];
+const requiredColumns: Column[] = ['customer_reference', 'customer_name', 'account_number'];
+const billColumns: Column[] = ['bill_name', 'bill_amount', 'bill_generated_date', 'bill_due_date', 'bill_exactness'];
+
+export interface RowError {
+  /** File line of the row; the header is line 1. */
+  row: number;
+  column: Column | null;
+  message: string;
+}
+
+export interface ImportReport {
+  ok: boolean;
+  rows: number;
+  customers: number;
+  accounts: number;
+  bills: number;
+  /** The first `maxErrors` problems, in file order. */
+  errors: RowError[];
+  /** All problems, including those not listed. */
+  errorCount: number;
+}
+
+export interface ImportOptions {
+  /** Rows per multi-row statement. */
+  batchSize?: number;
+  maxErrors?: number;
+  /** Bills dated after this day are refused (NPCI: a bill date is never in the future). Default: today, UTC. */
+  today?: string;
+}
+
+class Rejected extends Error {}
+
+const patterns = {
+  // EBPP's customer_reference alphabet, without the empty string.
+  reference: /^[0-9a-zA-Z #,.'&/\-@!$%*()_+={}|:;`[\]^~\s\\]{1,100}$/,
+  accountNumber: /^[a-zA-Z0-9\-_/!@#$%&*{}.]{1,100}$/,
+  phone: /^[0-9]{10}$/,
+  ssn: /^[0-9]{9}$/,
+  email: /^[a-zA-Z0-9!#$%&'*+\-/=?^._`{|}~]+@[a-zA-Z0-9_.-]+\.[a-zA-Z0-9._]+$/,
+  billId: /^[^\s](.{0,48}[^\s])?$/,
+  date: /^(\d{4})-(\d{2})-(\d{2})$/,
+};
+
+function isCalendarDate(text: string): boolean {
+  const match = patterns.date.exec(text);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Imports `chunks` (a file stream) into the book, all or nothing. */
+export async function importBookCsv(
+  db: Db,
+  chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 5000;
+  const maxErrors = options.maxErrors ?? 100;
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  const fail = (row: number, column: Column | null, message: string) => {
+    errorCount++;
+    if (errors.length < maxErrors) errors.push({ row, column, message });
+  };
+  const customers = new Set<string>();
+  const accounts = new Set<string>();
+  // bill_id -> row, to report a bill listed twice (most likely a mistake in the file).
+  const billRows = new Map<string, number>();
+  let rows = 0;
+
+  try {
+    await db.transaction(async (tx) => {
+      let columns: Map<Column, number> | undefined;
+      let batch = emptyBatch();
+      let batchRows = 0;
+      const flush = async () => {
+        // Once the file is known to be bad nothing more is written; the rest is only checked.
+        if (batchRows > 0 && errorCount === 0) await upsertBook(tx, batch);
+        batch = emptyBatch();
+        batchRows = 0;
+      };
+
+      for await (const record of readCsv(chunks)) {
+        if (!columns) {
+          columns = readHeader(record.fields, (message) => fail(record.line, null, message));
+          if (errorCount > 0) break;
+          continue;
+        }
+        rows++;
+        if (record.fields.length !== columns.size) {
+          fail(record.line, null, `has ${record.fields.length} fields, the header has ${columns.size}`);
+          continue;
+        }
+        const row = readRow(record.line, record.fields, columns, today, fail);
+        if (!row) continue;
+        customers.add(row.customer.customerReference);
+        accounts.add(row.account.accountNumber);
+        batch.customers.push(row.customer);
+        batch.accounts.push(row.account);
+        batch.holders.push(row.holder);
+        if (row.bill) {
+          const earlier = billRows.get(row.bill.partnerBillId);
+          if (earlier !== undefined) {
+            fail(record.line, 'bill_id', `bill ${row.bill.partnerBillId} is already on row ${earlier}`);
+            continue;
+          }
+          billRows.set(row.bill.partnerBillId, record.line);
+          batch.bills.push(row.bill);
+        }
+        if (++batchRows >= batchSize) await flush();
+      }
+      if (!columns && errorCount === 0) fail(1, null, 'the file is empty: expected a header row');
+      await flush();
+      if (errorCount > 0) throw new Rejected();
+    });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) fail(error.line, null, error.message.replace(/^line \d+: /, ''));
+    else if (!(error instanceof Rejected)) throw error;
+  }
+  return {
+    ok: errorCount === 0,
+    rows,
+    customers: customers.size,
+    accounts: accounts.size,
+    bills: billRows.size,
+    errors,
+    errorCount,
+  };
+}
+
+function readHeader(fields: string[], fail: (message: string) => void): Map<Column, number> {
+  const columns = new Map<Column, number>();
+  fields.forEach((name, index) => {
+    const column = name.trim().toLowerCase() as Column;
+    if (!csvColumns.includes(column)) fail(`unknown column "${name}" (known: ${csvColumns.join(', ')})`);
+    else if (columns.has(column)) fail(`column "${column}" appears twice`);
+    else columns.set(column, index);
+  });
+  for (const column of requiredColumns) if (!columns.has(column)) fail(`missing required column "${column}"`);
+  return columns;
+}
+
+interface BookRow {
+  customer: BookBatch['customers'][number];
+  account: BookBatch['accounts'][number];
+  holder: BookBatch['holders'][number];
+  bill: BookBatch['bills'][number] | null;
+}
+
+function readRow(
+  line: number,
+  fields: string[],
+  columns: Map<Column, number>,
+  today: string,
+  fail: (row: number, column: Column | null, message: string) => void,
+): BookRow | undefined {
+  let bad = false;
+  const problem = (column: Column, message: string) => {
+    bad = true;
+    fail(line, column, message);
+  };
+  const get = (column: Column): string => {
+    const index = columns.get(column);
+    return index === undefined ? '' : (fields[index] ?? '').trim();
+  };
+  const optional = (column: Column, pattern: RegExp, what: string): string | null => {
+    const value = get(column);
+    if (value === '') return null;
+    if (!pattern.test(value)) problem(column, `${what}, got "${value.slice(0, 40)}"`);
+    return value;
+  };
+  const required = (column: Column, pattern: RegExp, what: string): string => {
+    const value = get(column);
+    if (value === '') problem(column, 'is required');
+    else if (!pattern.test(value)) problem(column, `${what}, got "${value.slice(0, 40)}"`);
+    return value;
+  };
+  const oneOf = <T extends string>(column: Column, allowed: readonly T[], fallback: T): T => {
+    const value = get(column);
+    if (value === '') return fallback;
+    if (!(allowed as readonly string[]).includes(value)) problem(column, `must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+  const money = (column: Column): bigint | null => {
+    const value = get(column);
+    if (value === '') return null;
+    try {
+      const paise = paiseFromEbppAmount(value);
+      if (paise === 0n) problem(column, 'must be more than 0');
+      return paise;
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      problem(column, `must be rupees with at most 2 decimals, like 1200.50; ${error.reason}`);
+      return null;
+    }
+  };
+  const date = (column: Column): string => {
+    const value = get(column);
+    if (value === '') problem(column, 'is required with bill_id');
+    else if (!isCalendarDate(value)) problem(column, `must be a date YYYY-MM-DD, got "${value.slice(0, 40)}"`);
+    return value;
+  };
+
+  const customerReference = required('customer_reference', patterns.reference, 'must be 1-100 characters');
+  const name = required('customer_name', /^.{1,100}$/, 'must be at most 100 characters');
+  const customer = {
+    customerReference,
+    name,
+    phone: optional('phone', patterns.phone, 'must be 10 digits'),
+    email: optional('email', patterns.email, 'must be an email address'),
+    ssn: optional('ssn', patterns.ssn, 'must be 9 digits'),
+    lookupReference: optional('lookup_reference', patterns.reference, 'must be 1-100 characters'),
+  };
+  const accountNumber = required('account_number', patterns.accountNumber, 'must be 1-100 of [a-zA-Z0-9-_/!@#$%&*{}.]');
+  const minPaymentPaise = money('min_payment');
+  const maxPaymentPaise = money('max_payment');
+  if (minPaymentPaise !== null && maxPaymentPaise !== null && maxPaymentPaise < minPaymentPaise) {
+    problem('max_payment', 'must not be below min_payment');
+  }
+  const account = {
+    accountNumber,
+    nickname: optional('account_nickname', /^.{1,100}$/, 'must be at most 100 characters'),
+    status: oneOf<AccountStatus>('account_status', accountStatuses, 'active'),
+    minPaymentPaise,
+    maxPaymentPaise,
+  };
+  const holder = { accountNumber, customerReference, role: oneOf<HolderRole>('holder_role', holderRoles, 'primary') };
+
+  let bill: BookRow['bill'] = null;
+  const partnerBillId = get('bill_id');
+  if (partnerBillId === '') {
+    for (const column of billColumns) if (get(column) !== '') problem(column, 'needs a bill_id');
+  } else {
+    if (!patterns.billId.test(partnerBillId)) problem('bill_id', 'must be 1-50 characters');
+    const billName = get('bill_name');
+    if (billName === '' || billName.length > 100)
+      problem('bill_name', 'is required with bill_id, at most 100 characters');
+    const amountPaise = money('bill_amount');
+    if (get('bill_amount') === '') problem('bill_amount', 'is required with bill_id');
+    const generatedOn = date('bill_generated_date');
+    const dueOn = date('bill_due_date');
+    if (!bad && generatedOn > dueOn) problem('bill_due_date', 'must not be before bill_generated_date');
+    if (!bad && generatedOn > today) problem('bill_generated_date', `must not be in the future (after ${today})`);
+    const exactness = oneOf<Exactness>('bill_exactness', exactnessValues, 'EXACT');
+    bill = {
+      partnerBillId,
+      accountNumber,
+      name: billName,
+      amountPaise: amountPaise ?? 0n,
+      generatedOn,
+      dueOn,
+      exactness,
+    };
+  }
+  return bad ? undefined : { customer, account, holder, bill };
+}
