@@ -311,9 +311,13 @@ async function checkContractPage(
     const heading = (
       await page.locator(`[data-section-id="${sectionId}"]`).last().locator('h1, h2').first().textContent()
     )?.trim();
-    if (heading !== operation.summary)
+    if (heading !== operation.summary) {
       fail(`${label}: heading "${heading}", expected the summary "${operation.summary}"`);
-    else shown += 1;
+      continue;
+    }
+    shown += 1;
+    // One operation per page is enough to see that its request and response panels render.
+    if (shown === 1) await page.screenshot({ path: join(screenshotDir, `${api}-operation.png`) });
   }
   return { api, url: pageUrl, operations: operations.length, shown, screenshot, ms: Date.now() - started };
 }
