@@ -90,7 +90,7 @@ it('factories return openapi-fetch clients', () => {
 
 // Compile-time checks: `tsc -p .` fails if these stop holding. The function is never called.
 function typeChecks(eko: EkoClient, ebpp: EbppClient, partner: KaleidofinPartnerClient) {
-  // EBPP: no client-key parameter needed at the call site, yet still accepted.
+  // EBPP: no client-key parameter needed at the call site; one passed anyway type-checks (the configured key wins).
   void ebpp.POST('/mpacustomers', { body: { account_number: 'LN-AY1234' } });
   void ebpp.POST('/mpacustomers', { body: {}, params: { header: { 'client-key': 'other' } } });
   // @ts-expect-error unknown path
