@@ -1,6 +1,6 @@
 /**
  * Polls a status until it is final. Generic on purpose: what "pending" means is each vendor's business
- * (Eko tx_status 2/3/5/6 and unknown values, Digiledge BILL_FETCH_REQUESTED…), supplied as `isFinal`.
+ * (see pending.ts: Eko tx_status 2/5/6 and unknown values, Digiledge BILL_FETCH_REQUESTED…), supplied as `isFinal`.
  */
 import { PendingTimeoutError } from './errors.ts';
 import { abortableSleep } from './transport.ts';

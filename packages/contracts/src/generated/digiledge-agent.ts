@@ -245,8 +245,8 @@ export interface components {
             /** @description Name of the customer as the biller has it. */
             customerName: string;
             /**
-             * @description Amount due. Unit: paise, as a string of digits (facts file: "Bill amounts there are strings in paise"), e.g. `"560000"` is ₹5,600.00.
-             * @example 560000
+             * @description Amount due. Unit: paise, as a string of digits (facts file: "Bill amounts there are strings in paise"), e.g. `"5600"` is ₹56.00, the amount the seed's payment example pays. At most 15 digits, so the amount stays exact as integer paise everywhere (below 2^53).
+             * @example 5600
              */
             billAmount: string;
             /**
