@@ -60,7 +60,8 @@ forEachEngine('ledger', (engine) => {
     );
     const [first, second] = holders.map((c) => accounts.get(c.id)?.[0]);
     expect(first).toMatchObject({ accountNumber: 'LN-AY1234', balancePaise: 220000n, role: 'primary' });
-    expect(first).toMatchObject({ pastDuePaise: 120000n, nextDueOn: '2020-08-15', holderName: 'Vishakha' });
+    expect(first).toMatchObject({ pastDuePaise: 120000n, nextDueOn: '2020-08-15', nextDuePaise: 120000n });
+    expect(first).toMatchObject({ statementOn: '2020-08-01', statementBalancePaise: 220000n, holderName: 'Vishakha' });
     expect(second).toMatchObject({ accountNumber: 'LN-AY1234', balancePaise: 220000n, role: 'co_borrower' });
   });
 
@@ -68,8 +69,8 @@ forEachEngine('ledger', (engine) => {
     const refs = async (criteria: Parameters<typeof findCustomers>[1]) =>
       (await findCustomers(t.db, criteria)).map((c) => c.customerReference);
     expect(await refs({ phone: '7706057010' })).toEqual(['AY1234']);
-    expect(await refs({ email: 'VISHAKHA@example.com' })).toEqual(['AY1234']);
-    expect(await refs({ lookupReference: 'KF-AY1234' })).toEqual(['AY1234']);
+    expect(await refs({ email: 'Vishakha.Kulkarni@gmail.com' })).toEqual(['AY1234']);
+    expect(await refs({ lookupReference: 'PUN014-0098231' })).toEqual(['AY1234']);
     expect(await refs({ customerReference: 'AY1235', accountNumber: 'LN-AY1234' })).toEqual(['AY1235']);
     expect(await refs({ customerReference: 'AY1234', accountNumber: 'LN-SAMPLE' })).toEqual([]);
     expect(await refs({})).toEqual([]);
@@ -141,7 +142,7 @@ forEachEngine('ledger', (engine) => {
     expect(await balanceOf(t.db, 'LN-AY1234')).toBe(70000n);
     expect(await post('2', 'LN-AY1234', 99n)).toEqual({ outcome: 'amount_low', minimumPaise: 100n });
     expect(await post('3', 'LN-AY1234', 70001n)).toEqual({ outcome: 'amount_high', maximumPaise: 70000n });
-    expect((await post('4', 'LN-CLOSED', 100n)).outcome).toBe('account_closed');
+    expect((await post('4', 'LN-AY0871', 100n)).outcome).toBe('account_closed');
     expect((await post('5', 'LN-NOPE', 100n)).outcome).toBe('account_not_found');
     await t.db.query(`UPDATE accounts SET status = 'queued_for_repair' WHERE account_number = 'LN-SAMPLE'`);
     expect((await post('6', 'LN-SAMPLE', 100n)).outcome).toBe('account_status_invalid');

@@ -8,34 +8,60 @@ const none = { phone: null, email: null, ssn: null, lookupReference: null };
 
 export const demoBook: BookBatch = {
   customers: [
+    // The seed's customer. Email and alternate reference are the EBPP spec's examples, so those lookups work too.
     {
       customerReference: 'AY1234',
       name: 'Vishakha',
       phone: '7706057010',
-      email: 'vishakha@example.com',
+      email: 'vishakha.kulkarni@gmail.com',
       ssn: null,
-      lookupReference: 'KF-AY1234',
+      lookupReference: 'PUN014-0098231',
     },
     // The co-borrower on Vishakha's loan: a second profile holding the same account (EBPP's multi-profile model).
-    { ...none, customerReference: 'AY1235', name: 'Rohan', phone: '7706057011' },
+    {
+      ...none,
+      customerReference: 'AY1235',
+      name: 'Aditya Kulkarni',
+      phone: '9850098765',
+      email: 'aditya.kulkarni@outlook.com',
+    },
+    // The Kaleidofin spec's NO_OUTSTANDING example: a customer who owes nothing.
+    { ...none, customerReference: 'AY5678', name: 'Ravi Kumar', phone: '9845012345' },
+    // The EBPP spec's closed-account example.
+    {
+      ...none,
+      customerReference: 'AY0871',
+      name: 'Rahul Deshpande',
+      phone: '9766012345',
+      email: 'rahul.deshpande@yahoo.co.in',
+    },
+    // Holder of the seed's fetchReceipt bill SAMPLE_ID.
     { ...none, customerReference: 'SAMPLE', name: 'Sample Customer', phone: '9000000014' },
   ],
   accounts: [
-    { accountNumber: 'LN-AY1234', nickname: 'Loan', status: 'active', minPaymentPaise: null, maxPaymentPaise: null },
-    { accountNumber: 'LN-SAMPLE', nickname: 'Loan', status: 'active', minPaymentPaise: null, maxPaymentPaise: null },
     {
-      accountNumber: 'LN-CLOSED',
-      nickname: 'Repaid loan',
+      accountNumber: 'LN-AY1234',
+      nickname: 'Instalment loan',
+      status: 'active',
+      minPaymentPaise: null,
+      maxPaymentPaise: null,
+    },
+    { accountNumber: 'LN-AY5678', nickname: null, status: 'active', minPaymentPaise: null, maxPaymentPaise: null },
+    {
+      accountNumber: 'LN-AY0871',
+      nickname: 'Two-wheeler loan',
       status: 'closed',
       minPaymentPaise: null,
       maxPaymentPaise: null,
     },
+    { accountNumber: 'LN-SAMPLE', nickname: null, status: 'active', minPaymentPaise: null, maxPaymentPaise: null },
   ],
   holders: [
     { accountNumber: 'LN-AY1234', customerReference: 'AY1234', role: 'primary' },
     { accountNumber: 'LN-AY1234', customerReference: 'AY1235', role: 'co_borrower' },
+    { accountNumber: 'LN-AY5678', customerReference: 'AY5678', role: 'primary' },
+    { accountNumber: 'LN-AY0871', customerReference: 'AY0871', role: 'primary' },
     { accountNumber: 'LN-SAMPLE', customerReference: 'SAMPLE', role: 'primary' },
-    { accountNumber: 'LN-CLOSED', customerReference: 'SAMPLE', role: 'primary' },
   ],
   bills: [
     {

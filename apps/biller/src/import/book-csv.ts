@@ -2,6 +2,7 @@
 // customer_reference, account_number and bill_id, so a file can be imported again (fixed, or grown) safely.
 // The whole file is one transaction: if any row is bad, nothing is applied and every bad row is reported.
 import { MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
+import { indianDateOf, isCalendarDate } from '../dates.ts';
 import type { Db } from '../db/db.ts';
 import {
   type AccountStatus,
@@ -63,7 +64,7 @@ export interface ImportOptions {
   /** Rows per multi-row statement. */
   batchSize?: number;
   maxErrors?: number;
-  /** Bills dated after this day are refused (NPCI: a bill date is never in the future). Default: today, UTC. */
+  /** Bills dated after this day are refused (NPCI: a bill date is never in the future). Default: today in India. */
   today?: string;
 }
 
@@ -77,16 +78,7 @@ const patterns = {
   ssn: /^[0-9]{9}$/,
   email: /^[a-zA-Z0-9!#$%&'*+\-/=?^._`{|}~]+@[a-zA-Z0-9_.-]+\.[a-zA-Z0-9._]+$/,
   billId: /^[^\s](.{0,48}[^\s])?$/,
-  date: /^(\d{4})-(\d{2})-(\d{2})$/,
 };
-
-function isCalendarDate(text: string): boolean {
-  const match = patterns.date.exec(text);
-  if (!match) return false;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
 
 /** Imports `chunks` (a file stream) into the book, all or nothing. */
 export async function importBookCsv(
@@ -96,7 +88,7 @@ export async function importBookCsv(
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 5000;
   const maxErrors = options.maxErrors ?? 100;
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const today = options.today ?? indianDateOf();
   const errors: RowError[] = [];
   let errorCount = 0;
   const fail = (row: number, column: Column | null, message: string) => {
@@ -260,7 +252,7 @@ function readRow(
   }
   const account = {
     accountNumber,
-    nickname: optional('account_nickname', /^.{1,100}$/, 'must be at most 100 characters'),
+    nickname: optional('account_nickname', /^.{1,50}$/, 'must be at most 50 characters'),
     status: oneOf<AccountStatus>('account_status', accountStatuses, 'active'),
     minPaymentPaise,
     maxPaymentPaise,

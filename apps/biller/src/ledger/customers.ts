@@ -126,19 +126,22 @@ export interface AccountSummary {
   accountNumber: string;
   nickname: string | null;
   status: AccountStatus;
+  /** How the customer asked about holds this account. */
   role: HolderRole;
   /** The primary holder's name (the first holder's when none is marked primary). */
   holderName: string;
-  /** Everything still owed on the account's bills. */
+  /** Everything still owed on the account's bills (also what pays the account off: there is no interest model). */
   balancePaise: bigint;
   /** Owed on bills whose due date is before `asOf`. */
   pastDuePaise: bigint;
   /** Earliest due date among the bills still owed; null when nothing is owed. */
   nextDueOn: string | null;
-  /** Latest bill date; null for an account with no bills. */
-  lastBilledOn: string | null;
-  /** What the latest bill still owes, 0 when nothing is owed on it. */
-  lastBillOutstandingPaise: bigint;
+  /** Owed on the bills due on `nextDueOn`: the instalment to pay next. */
+  nextDuePaise: bigint;
+  /** Latest bill date (the latest "statement"); null for an account with no bills. */
+  statementOn: string | null;
+  /** Still owed on the bills dated `statementOn`. */
+  statementBalancePaise: bigint;
   minPaymentPaise: bigint;
   maxPaymentPaise: bigint | null;
 }
@@ -159,27 +162,35 @@ export async function accountsOf(
     balance: bigint;
     past_due: bigint;
     next_due_on: string | null;
-    last_billed_on: string | null;
-    last_bill_outstanding: bigint;
+    next_due: bigint;
+    statement_on: string | null;
+    statement_balance: bigint;
     min_payment_paise: bigint;
     max_payment_paise: bigint | null;
   }>(
-    `SELECT h.customer_id, a.account_number, a.nickname, a.status, h.role,
+    // Overpaid bills (EXACT_UP, ANY) owe nothing rather than a negative amount: greatest(..., 0).
+    `SELECT h.customer_id, a.account_number, a.nickname, a.status, h.role, a.min_payment_paise, a.max_payment_paise,
             (SELECT c.name FROM account_holders ph JOIN customers c ON c.id = ph.customer_id
              WHERE ph.account_id = a.id ORDER BY (ph.role = 'primary') DESC, c.id LIMIT 1) AS holder_name,
-            coalesce(sum(b.amount_paise - b.paid_paise), 0)::bigint AS balance,
-            coalesce(sum(b.amount_paise - b.paid_paise) FILTER (WHERE b.due_on < $2::date), 0)::bigint AS past_due,
-            min(b.due_on) FILTER (WHERE b.paid_paise < b.amount_paise) AS next_due_on,
-            (SELECT max(lb.generated_on) FROM bills lb WHERE lb.account_id = a.id) AS last_billed_on,
-            coalesce((SELECT lb.amount_paise - lb.paid_paise FROM bills lb WHERE lb.account_id = a.id
-                      AND lb.paid_paise < lb.amount_paise ORDER BY lb.generated_on DESC, lb.id DESC LIMIT 1), 0)::bigint
-              AS last_bill_outstanding,
-            a.min_payment_paise, a.max_payment_paise
+            s.balance, s.past_due, s.next_due_on, s.statement_on, t.next_due, t.statement_balance
      FROM account_holders h
      JOIN accounts a ON a.id = h.account_id
-     LEFT JOIN bills b ON b.account_id = a.id AND b.paid_paise < b.amount_paise
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(greatest(b.amount_paise - b.paid_paise, 0)), 0)::bigint AS balance,
+              coalesce(sum(greatest(b.amount_paise - b.paid_paise, 0)) FILTER (WHERE b.due_on < $2::date), 0)::bigint
+                AS past_due,
+              min(b.due_on) FILTER (WHERE b.paid_paise < b.amount_paise) AS next_due_on,
+              max(b.generated_on) AS statement_on
+       FROM bills b WHERE b.account_id = a.id
+     ) s
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(greatest(b.amount_paise - b.paid_paise, 0)) FILTER (WHERE b.due_on = s.next_due_on), 0)::bigint
+                AS next_due,
+              coalesce(sum(greatest(b.amount_paise - b.paid_paise, 0)) FILTER (WHERE b.generated_on = s.statement_on), 0)::bigint
+                AS statement_balance
+       FROM bills b WHERE b.account_id = a.id
+     ) t
      WHERE h.customer_id = ANY($1::bigint[])
-     GROUP BY h.customer_id, a.id, h.role
      ORDER BY h.customer_id, a.id`,
     [customerIds, asOf],
   );
@@ -195,8 +206,9 @@ export async function accountsOf(
       balancePaise: row.balance,
       pastDuePaise: row.past_due,
       nextDueOn: row.next_due_on,
-      lastBilledOn: row.last_billed_on,
-      lastBillOutstandingPaise: row.last_bill_outstanding,
+      nextDuePaise: row.next_due,
+      statementOn: row.statement_on,
+      statementBalancePaise: row.statement_balance,
       minPaymentPaise: row.min_payment_paise,
       maxPaymentPaise: row.max_payment_paise,
     });

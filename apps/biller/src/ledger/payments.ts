@@ -32,8 +32,14 @@ function smaller(a: bigint, b: bigint): bigint {
   return b;
 }
 
+/** The biller's receipt number for a payment (Kaleidofin's receipt id, EBPP's payment_reference). */
 export function receiptId(paymentId: bigint): string {
   return `R${paymentId.toString().padStart(4, '0')}`;
+}
+
+/** The biller's reference for a refund (EBPP's refund_reference). */
+export function refundReference(refundId: bigint): string {
+  return `RF${refundId.toString().padStart(4, '0')}`;
 }
 
 interface PaymentRow {
@@ -49,14 +55,35 @@ interface PaymentRow {
   [column: string]: unknown;
 }
 
-async function findPayment(tx: Queryable, channel: Channel, externalId: string): Promise<PaymentRecord | undefined> {
-  const [row] = await tx.query<PaymentRow>(
-    `SELECT p.id, p.channel, p.external_id, a.account_number, b.partner_bill_id, p.amount_paise, p.paid_on,
-            p.recorded_at, p.details
-     FROM payments p JOIN accounts a ON a.id = p.account_id LEFT JOIN bills b ON b.id = p.bill_id
-     WHERE p.channel = $1 AND p.external_id = $2`,
-    [channel, externalId],
-  );
+const paymentSelect = `SELECT p.id, p.channel, p.external_id, a.account_number, b.partner_bill_id, p.amount_paise,
+    p.paid_on, p.recorded_at, p.details
+  FROM payments p JOIN accounts a ON a.id = p.account_id LEFT JOIN bills b ON b.id = p.bill_id`;
+
+/** The payment a channel knows by `externalId` (its transaction reference). */
+export async function findPayment(
+  tx: Queryable,
+  channel: Channel,
+  externalId: string,
+): Promise<PaymentRecord | undefined> {
+  const [row] = await tx.query<PaymentRow>(`${paymentSelect} WHERE p.channel = $1 AND p.external_id = $2`, [
+    channel,
+    externalId,
+  ]);
+  return row && toPayment(row);
+}
+
+/** The payment whose receipt id (the biller's own reference, e.g. `R0042`) this is. */
+export async function findPaymentByReceipt(
+  tx: Queryable,
+  channel: Channel,
+  reference: string,
+): Promise<PaymentRecord | undefined> {
+  const match = /^R(\d{1,18})$/.exec(reference);
+  if (!match) return undefined;
+  const [row] = await tx.query<PaymentRow>(`${paymentSelect} WHERE p.channel = $1 AND p.id = $2`, [
+    channel,
+    BigInt(match[1] as string),
+  ]);
   return row && toPayment(row);
 }
 
@@ -241,6 +268,8 @@ export interface AccountPayment {
   channel: Channel;
   externalId: string;
   accountNumber: string;
+  /** When given, the paying profile must be one of the account's holders (EBPP's multi-profile model). */
+  payerReference?: string;
   amountPaise: bigint;
   paidOn?: string | null;
   details?: Record<string, unknown>;
@@ -249,6 +278,7 @@ export interface AccountPayment {
 export type AccountPaymentResult =
   | { outcome: 'posted' | 'duplicate'; payment: PaymentRecord }
   | { outcome: 'account_not_found' }
+  | { outcome: 'payer_not_holder' }
   | { outcome: 'account_closed' | 'account_status_invalid' }
   | { outcome: 'amount_low'; minimumPaise: bigint }
   | { outcome: 'amount_high'; maximumPaise: bigint };
@@ -271,6 +301,14 @@ export function payAccount(db: Db, input: AccountPayment): Promise<AccountPaymen
     const earlier = await earlierOf();
     if (earlier) return earlier;
 
+    if (input.payerReference !== undefined) {
+      const [holder] = await tx.query(
+        `SELECT 1 FROM account_holders h JOIN customers c ON c.id = h.customer_id
+         WHERE h.account_id = $1 AND c.customer_reference = $2`,
+        [account.id, input.payerReference],
+      );
+      if (!holder) return { outcome: 'payer_not_holder' };
+    }
     if (account.status === 'closed') return { outcome: 'account_closed' };
     if (account.status !== 'active') return { outcome: 'account_status_invalid' };
 
@@ -386,13 +424,15 @@ export interface Refund {
   externalId: string;
   /** The external id of the payment being refunded. */
   paymentExternalId: string;
-  /** null refunds whatever is left of the payment. */
+  /** null refunds whatever is left of the payment; 0 records a refund that takes nothing back (a fee-only refund). */
   amountPaise: bigint | null;
   details?: Record<string, unknown>;
 }
 
 export interface RefundRecord {
   id: bigint;
+  /** The biller's reference for the refund, derived from its id. */
+  reference: string;
   externalId: string;
   payment: PaymentRecord;
   amountPaise: bigint;
@@ -402,7 +442,7 @@ export interface RefundRecord {
 export type RefundResult =
   | { outcome: 'refunded' | 'duplicate'; refund: RefundRecord }
   | { outcome: 'payment_not_found' }
-  /** More than the payment has left (after earlier refunds, or a reversal). */
+  /** More than the payment has left (after earlier refunds, or a reversal); or nothing left to refund. */
   | { outcome: 'exceeds_payment'; refundablePaise: bigint };
 
 async function findRefund(tx: Queryable, channel: Channel, externalId: string): Promise<RefundRecord | undefined> {
@@ -422,6 +462,7 @@ async function findRefund(tx: Queryable, channel: Channel, externalId: string): 
   if (!payment) throw new Error(`refund ${externalId} has no payment`);
   return {
     id: row.id,
+    reference: refundReference(row.id),
     externalId: row.external_id,
     payment,
     amountPaise: row.amount_paise,
@@ -445,7 +486,9 @@ export function refundPayment(db: Db, input: Refund): Promise<RefundResult> {
     const net = await netAllocations(tx, payment.id);
     const refundablePaise = net.reduce((sum, n) => sum + n.amountPaise, 0n);
     const amountPaise = input.amountPaise ?? refundablePaise;
-    if (amountPaise <= 0n || amountPaise > refundablePaise) return { outcome: 'exceeds_payment', refundablePaise };
+    if (amountPaise > refundablePaise || (input.amountPaise === null && refundablePaise === 0n)) {
+      return { outcome: 'exceeds_payment', refundablePaise };
+    }
 
     const [inserted] = await tx.query<{ id: bigint }>(
       `INSERT INTO refunds (channel, external_id, payment_id, amount_paise, details) VALUES ($1, $2, $3, $4, $5)

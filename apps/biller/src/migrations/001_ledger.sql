@@ -99,7 +99,8 @@ CREATE TABLE refunds (
   channel text NOT NULL CHECK (channel IN ('kaleidofin', 'ebpp')),
   external_id text NOT NULL,
   payment_id bigint NOT NULL REFERENCES payments (id),
-  amount_paise bigint NOT NULL CHECK (amount_paise > 0),
+  -- 0 for a refund that gives back nothing of the payment itself (EBPP's fee-only refund).
+  amount_paise bigint NOT NULL CHECK (amount_paise >= 0),
   recorded_at timestamptz NOT NULL DEFAULT now(),
   details jsonb NOT NULL DEFAULT '{}',
   UNIQUE (channel, external_id)
