@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { keyChecker } from '../src/auth.ts';
+import { ConfigError, demoKeys, loadConfig, repoRoot } from '../src/config.ts';
+
+const keys = { KALEIDOFIN_API_KEYS: 'k1', EBPP_CLIENT_KEY: 'client_1', EBPP_API_KEYS: 'a1' };
+
+describe('configuration', () => {
+  it('defaults to the embedded database under the repo root, demo mode and the demo keys', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 8080,
+      database: { kind: 'pglite', dataDir: `${repoRoot}.data/biller` },
+      demo: true,
+      kaleidofinApiKeys: [demoKeys.kaleidofinApiKey],
+      ebppClientKey: demoKeys.ebppClientKey,
+      ebppApiKeys: [demoKeys.ebppApiKey],
+    });
+    expect(loadConfig({ DATA_DIR: 'tmp/x' }).database).toEqual({ kind: 'pglite', dataDir: `${repoRoot}tmp/x/biller` });
+    expect(loadConfig({ DATA_DIR: '/srv/data' }).database).toEqual({ kind: 'pglite', dataDir: '/srv/data/biller' });
+  });
+
+  it('uses PostgreSQL for a postgres:// URL, without demo mode unless asked', () => {
+    const config = loadConfig({ ...keys, DATABASE_URL: 'postgres://u@db:5432/biller', PORT: '9000' });
+    expect(config).toMatchObject({
+      port: 9000,
+      demo: false,
+      database: { kind: 'postgres', url: 'postgres://u@db:5432/biller' },
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/b', BILLER_DEMO: '1' }).demo).toBe(true);
+  });
+
+  it('splits comma-separated keys so several can be live at once', () => {
+    const config = loadConfig({ ...keys, KALEIDOFIN_API_KEYS: ' old , new ,', EBPP_API_KEYS: 'a1,a2' });
+    expect(config.kaleidofinApiKeys).toEqual(['old', 'new']);
+    expect(config.ebppApiKeys).toEqual(['a1', 'a2']);
+  });
+
+  it('refuses to start without keys outside demo mode, naming each missing variable', () => {
+    const attempt = () => loadConfig({ DATABASE_URL: 'postgres://db/b' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/KALEIDOFIN_API_KEYS is not set/);
+    expect(attempt).toThrow(/EBPP_CLIENT_KEY is not set/);
+    expect(attempt).toThrow(/EBPP_API_KEYS is not set/);
+    expect(() => loadConfig({ ...keys, BILLER_DEMO: '0', EBPP_API_KEYS: '' })).toThrow(
+      /^(?!.*KALEIDOFIN).*EBPP_API_KEYS/s,
+    );
+  });
+
+  it('refuses malformed values', () => {
+    expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ BILLER_DEMO: 'maybe' })).toThrow(/BILLER_DEMO/);
+    expect(() => loadConfig({ ...keys, EBPP_CLIENT_KEY: 'has space' })).toThrow(/EBPP_CLIENT_KEY/);
+  });
+});
+
+describe('key checks', () => {
+  it('accepts any configured key and nothing else, whatever the length', () => {
+    const check = keyChecker(['current-key', 'next-key']);
+    expect(check('current-key')).toBe(true);
+    expect(check('next-key')).toBe(true);
+    for (const wrong of [undefined, '', 'current-ke', 'current-key ', 'x'.repeat(10_000), 'CURRENT-KEY']) {
+      expect(check(wrong)).toBe(false);
+    }
+    expect(keyChecker([])('anything')).toBe(false);
+  });
+});
