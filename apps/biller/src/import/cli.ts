@@ -22,8 +22,9 @@ if (problem) {
 }
 
 const started = performance.now();
-const db = await openDatabase(database);
+let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
 try {
+  db = await openDatabase(database);
   await prepareDatabase(db, { demo: false });
   const report = await importBookCsv(db, createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -46,5 +47,5 @@ try {
   console.error(`import failed: ${(error as Error).message}`);
   process.exitCode = 2;
 } finally {
-  await db.close();
+  await db?.close();
 }
