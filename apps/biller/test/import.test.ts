@@ -69,6 +69,7 @@ forEachEngine('CSV import', (engine) => {
       'C5,Lata,,,ACC-4,,,B1,Dup,100,2024-09-01,2024-09-10,EXACT',
       'C6,Uma,,,ACC-5,,,B5,Future,100,2030-01-01,2030-01-10,EXACT',
       'C7,Short,row',
+      'C8,Nul\u0000name,,,ACC-8,,,,,,,,',
     ].join('\n');
     const report = await run(t, bad);
     expect(report.ok).toBe(false);
@@ -80,6 +81,7 @@ forEachEngine('CSV import', (engine) => {
       [9, 'bill_id'],
       [10, 'bill_generated_date'],
       [11, null],
+      [12, null],
     ]);
     expect(report.errors[4]?.message).toBe('bill B1 is already on row 2');
     // The good rows before the bad ones (in earlier batches) were rolled back too.

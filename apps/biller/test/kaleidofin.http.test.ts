@@ -57,6 +57,13 @@ forEachEngine('Kaleidofin partner API over HTTP', (engine) => {
       { identifierKey: 'customerId', identifierValue: 'AY9999' },
     ]);
     expect(errorOf(unknown)).toEqual([404, 'CUSTOMER_NOT_FOUND', '[1].identifierValue']);
+    const twoValues = await fetchBills([
+      { identifierKey: 'customerId', identifierValue: 'AY1234' },
+      { identifierKey: 'consumerId', identifierValue: 'AY1235' },
+    ]);
+    expect(errorOf(twoValues)).toEqual([404, 'CUSTOMER_NOT_FOUND', '[0].identifierValue']);
+    const nul = await fetchBills([{ identifierKey: 'customerId', identifierValue: 'AY\u00001234' }]);
+    expect(errorOf(nul)).toEqual([404, 'CUSTOMER_NOT_FOUND', '[0].identifierValue']);
     const onlyName = await fetchBills([{ identifierKey: 'name', identifierValue: 'vishakha' }]);
     expect(errorOf(onlyName)).toEqual([400, 'INVALID_REQUEST', '[0].identifierKey']);
   });

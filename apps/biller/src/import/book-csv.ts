@@ -124,6 +124,10 @@ export async function importBookCsv(
           fail(record.line, null, `has ${record.fields.length} fields, the header has ${columns.size}`);
           continue;
         }
+        if (record.fields.some((field) => field.includes('\u0000'))) {
+          fail(record.line, null, 'contains a NUL character, which the database cannot store');
+          continue;
+        }
         const row = readRow(record.line, record.fields, columns, today, fail);
         if (!row) continue;
         customers.add(row.customer.customerReference);

@@ -106,13 +106,14 @@ export function kaleidofinRoutes(db: Db, checkKey: KeyCheck): OpenAPIHono {
     const identifiers = c.req.valid('json');
     const criteria: CustomerCriteria = {};
     let firstUsed: number | undefined;
+    // Two different values for one criterion, or a NUL (which no stored text can contain), match nobody.
+    let matchesNobody = false;
     identifiers.forEach(({ identifierKey, identifierValue }, index) => {
       const criterion = identifierKeys[identifierKey.toLowerCase()];
       if (!criterion) return;
-      if (criteria[criterion] !== undefined && criteria[criterion] !== identifierValue) {
-        // Two different values for one criterion can match nobody.
-        criteria.customerReference = '\u0000';
-      } else criteria[criterion] = identifierValue;
+      if (identifierValue.includes('\u0000')) matchesNobody = true;
+      if (criteria[criterion] !== undefined && criteria[criterion] !== identifierValue) matchesNobody = true;
+      criteria[criterion] = identifierValue;
       firstUsed ??= index;
     });
     if (firstUsed === undefined) {
@@ -125,7 +126,7 @@ export function kaleidofinRoutes(db: Db, checkKey: KeyCheck): OpenAPIHono {
       );
     }
     const field = `[${firstUsed}].identifierValue`;
-    const customers = await findCustomers(db, criteria, 2);
+    const customers = matchesNobody ? [] : await findCustomers(db, criteria, 2);
     const [customer] = customers;
     if (!customer) return fail(c, 404, 'CUSTOMER_NOT_FOUND', 'No customer matches the given identifiers', field);
     if (customers.length > 1) {
@@ -180,6 +181,10 @@ export function kaleidofinRoutes(db: Db, checkKey: KeyCheck): OpenAPIHono {
       return fail(c, 400, 'INVALID_REQUEST', `billAmount ${error.reason}`, 'paymentDetails.billAmount');
     }
     const { transactionId } = paymentDetails;
+    // PostgreSQL text cannot hold NUL, so no bill has such an id (and the query would fail).
+    if (partnerBillId.includes('\u0000')) {
+      return fail(c, 404, 'BILL_NOT_FOUND', 'No bill with that partnerBillId', 'partnerBillId');
+    }
     // systemBillId is Kaleidofin's own id for the bill: kept with the payment for reconciliation, never used
     // to find the bill (the biller's id is partnerBillId).
     const result = await payBill(db, {

@@ -1,6 +1,7 @@
 // Databases for tests: a fresh in-memory PGlite, or a fresh PostgreSQL database created for one suite and
 // dropped after it. Suites run the same body against each engine with `forEachEngine`.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
@@ -52,17 +53,11 @@ export async function createPostgresDatabase(adminUrl: string, poolSize = 10): P
   };
 }
 
-// A fresh PGlite runs initdb, which takes seconds; loading a dump of an empty, migrated database takes well
-// under one. Each test file makes the dump once.
+// A fresh PGlite runs initdb, which takes seconds; loading a dump of an empty, migrated database (made once
+// by the global setup) takes well under one.
 let migratedDump: Promise<Blob> | undefined;
 function dumpOfMigratedDatabase(): Promise<Blob> {
-  migratedDump ??= (async () => {
-    const template = await openPglite();
-    await prepareDatabase(template, { demo: false });
-    const dump = await template.pglite.dumpDataDir('none');
-    await template.close();
-    return dump;
-  })();
+  migratedDump ??= readFile(inject('pgliteDumpFile')).then((bytes) => new Blob([bytes]));
   return migratedDump;
 }
 

@@ -1,15 +1,31 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { openPglite } from '../../src/db/pglite.ts';
+import { prepareDatabase } from '../../src/db/prepare.ts';
 import { postgresAdminUrl } from './postgres-url.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin connection URL when PostgreSQL answers, else null (and the PostgreSQL suites are skipped). */
     postgresUrl: string | null;
+    /** A dumpDataDir() tarball of an empty, migrated PGlite database, shared by every test file. */
+    pgliteDumpFile: string;
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
+  // initdb takes seconds; each test file loading this dump instead takes well under one.
+  const template = await openPglite();
+  await prepareDatabase(template, { demo: false });
+  const dump = await template.pglite.dumpDataDir('none');
+  await template.close();
+  const dumpFile = join(tmpdir(), `biller-tests-${process.pid}.tar`);
+  writeFileSync(dumpFile, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteDumpFile', dumpFile);
+
   const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -24,4 +40,5 @@ export default async function setup(project: TestProject): Promise<void> {
   } finally {
     await client.end().catch(() => {});
   }
+  return () => rmSync(dumpFile, { force: true });
 }
