@@ -149,6 +149,13 @@ forEachEngine('ledger', (engine) => {
     await t.db.query(`UPDATE accounts SET max_payment_paise = 50000 WHERE account_number = 'LN-AY1234'`);
     expect(await post('7', 'LN-AY1234', 50001n)).toEqual({ outcome: 'amount_high', maximumPaise: 50000n });
     expect((await post('8', 'LN-AY1234', 50000n)).outcome).toBe('posted');
+    // 200 rupees are left: a payment below the minimum is still taken when it settles the account.
+    await t.db.query(
+      `UPDATE accounts SET min_payment_paise = 50000, max_payment_paise = NULL WHERE account_number = 'LN-AY1234'`,
+    );
+    expect(await post('9', 'LN-AY1234', 19999n)).toEqual({ outcome: 'amount_low', minimumPaise: 50000n });
+    expect((await post('10', 'LN-AY1234', 20000n)).outcome).toBe('posted');
+    expect(await post('11', 'LN-AY1234', 0n)).toEqual({ outcome: 'amount_low', minimumPaise: 50000n });
     await expectConsistent(t.db);
   });
 

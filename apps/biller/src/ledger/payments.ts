@@ -318,7 +318,9 @@ export function payAccount(db: Db, input: AccountPayment): Promise<AccountPaymen
       [account.id],
     );
     const balancePaise = open.reduce((sum, bill) => sum + bill.amount_paise - bill.paid_paise, 0n);
-    if (input.amountPaise < account.min_payment_paise) {
+    // Below the minimum is refused, except a payment that settles the account (its last few paise).
+    const settles = input.amountPaise === balancePaise;
+    if (input.amountPaise <= 0n || (input.amountPaise < account.min_payment_paise && !settles)) {
       return { outcome: 'amount_low', minimumPaise: account.min_payment_paise };
     }
     // The ledger holds no credit balances: nobody pays more than the account owes, nor more than its maximum.
