@@ -2,19 +2,43 @@
 // bundled YAML shown, the download link giving that YAML, and not one request leaving the machine. The
 // screenshots land in test/browser/screenshots/ for a person to look at.
 
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { buildApp, createLogger, demoKeys, openPglite } from '@bbps-kit/biller';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkPortal, type PortalReport, portalFiles, servePortal } from './portal.ts';
+import { checkPortal, type PortalReport, portalFiles } from './portal.ts';
 
 const screenshotDir = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-describe('docs portal in Chromium, served from the built files', () => {
+/** The biller, as reviewers reach it, serving the built portal at /docs (an empty in-memory ledger suffices). */
+async function serveBillerDocs(portalDir: string): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const db = await openPglite();
+  const config = {
+    kaleidofinApiKeys: [demoKeys.kaleidofinApiKey],
+    ebppClientKey: demoKeys.ebppClientKey,
+    ebppApiKeys: [demoKeys.ebppApiKey],
+  };
+  const app = buildApp({ db, config, logger: createLogger(() => {}), portalDir });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/docs/`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+describe('docs portal in Chromium, served by the biller at /docs', () => {
   let report: PortalReport;
   let stop: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
     const files = await portalFiles();
-    const server = await servePortal(files.dir);
+    const server = await serveBillerDocs(files.dir);
     stop = async () => {
       await server.close();
       await files.cleanup();

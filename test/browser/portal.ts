@@ -3,17 +3,14 @@
 // the portal served by specs/scripts/portal-files.mjs here and, later, against the biller's /docs.
 
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { contracts } from '@bbps-kit/specs/scripts/contracts.mjs';
-import { resolvePortalFile } from '@bbps-kit/specs/scripts/portal-files.mjs';
+import { contracts } from '@bbps-kit/specs/contracts';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const execFileAsync = promisify(execFile);
@@ -69,31 +66,6 @@ export async function portalFiles(): Promise<{ dir: string; built: boolean; clea
     maxBuffer: 16 * 1024 * 1024,
   });
   return { dir, built: true, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** Serves a built portal on a free loopback port with the resolver serve-portal.mjs uses. */
-export async function servePortal(dir: string): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    const file = resolvePortalFile(dir, request.url ?? '/');
-    if (!file || (request.method !== 'GET' && request.method !== 'HEAD')) {
-      response.writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-cache' });
-    if (request.method === 'HEAD') response.end();
-    else createReadStream(file.path).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

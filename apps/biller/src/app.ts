@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { keyChecker } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { docsRoutes } from './docs.ts';
 import { ebppRoutes } from './ebpp/routes.ts';
 import { ebppPaths, kaleidofinPaths, problemResponse } from './errors/envelopes.ts';
 import { kaleidofinRoutes } from './kaleidofin/routes.ts';
@@ -18,11 +19,18 @@ export interface AppOptions {
   db: Db;
   config: Pick<Config, 'kaleidofinApiKeys' | 'ebppClientKey' | 'ebppApiKeys'>;
   logger: Logger;
+  /** The built docs portal served at /docs (default: specs/dist). */
+  portalDir?: string;
 }
 
 const operationPaths = new Set<string>([...kaleidofinPaths, ...ebppPaths]);
 
-export function buildApp({ db, config, logger }: AppOptions): OpenAPIHono<{ Variables: RequestIdVariables }> {
+export function buildApp({
+  db,
+  config,
+  logger,
+  portalDir,
+}: AppOptions): OpenAPIHono<{ Variables: RequestIdVariables }> {
   const app = new OpenAPIHono<{ Variables: RequestIdVariables }>();
   app.use('*', requestLogger(logger));
   app.use(
@@ -43,6 +51,7 @@ export function buildApp({ db, config, logger }: AppOptions): OpenAPIHono<{ Vari
     }
   });
 
+  app.route('/', docsRoutes(portalDir));
   app.route('/', kaleidofinRoutes(db, keyChecker(config.kaleidofinApiKeys)));
   app.route(
     '/',

@@ -1,0 +1,28 @@
+// The reviewers' docs portal (index + one Redoc page and bundled YAML per contract) at /docs. The files are
+// the static build of specs/ (`pnpm build`), served as they are; specs/scripts/portal-files.mjs decides which
+// request path names which file, for this server and for `pnpm --filter @bbps-kit/specs serve` alike.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { resolvePortalFile } from '@bbps-kit/specs/portal-files';
+import { Hono } from 'hono';
+
+/** Where `pnpm build` writes the portal. */
+export const defaultPortalDir = fileURLToPath(new URL('../../../specs/dist/', import.meta.url));
+
+export function docsRoutes(portalDir: string = defaultPortalDir): Hono {
+  const docs = new Hono();
+  // The portal's links are relative, so the index must be reached as /docs/.
+  docs.get('/docs', (c) => c.redirect('/docs/', 301));
+  docs.get('/docs/*', async (c) => {
+    const file = resolvePortalFile(portalDir, c.req.path.slice('/docs'.length));
+    if (!file) {
+      const built = resolvePortalFile(portalDir, '/index.html') !== null;
+      return c.text(
+        built ? 'Not found in the docs portal.\n' : 'The docs portal is not built: run `pnpm build`.\n',
+        404,
+      );
+    }
+    return c.body(await readFile(file.path), 200, { 'content-type': file.contentType, 'cache-control': 'no-cache' });
+  });
+  return docs;
+}
