@@ -1,7 +1,7 @@
 // Installs the workspace with the pinned pnpm, on a machine that has only Node and npm. Runs on whatever
 // Node is on PATH (often 20); afterwards node_modules/.bin holds Node 24 and pnpm, which every script uses.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +33,15 @@ if (!installIsCurrent()) {
   const pnpm = existsSync(bin('pnpm')) ? [bin('pnpm')] : ['npx', '--yes', packageManager];
   const args = ['install', '--prefer-offline', ...(process.env.CI ? ['--frozen-lockfile'] : [])];
   execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: 'inherit' });
+}
+
+// pnpm's shim for the `node` bin is a shell script that runs Node as a child without `exec`, so SIGTERM sent
+// to a server started through it (`pnpm start`) stops the shell and orphans Node. A symlink to the binary
+// itself lets signals reach the process, so graceful shutdown works.
+const shim = bin('node');
+if (existsSync(shim) && !lstatSync(shim).isSymbolicLink()) {
+  rmSync(shim);
+  symlinkSync(join('..', 'node', 'bin', 'node'), shim);
 }
 
 const version = localNodeVersion();
