@@ -1,5 +1,7 @@
 // Installs the workspace with the pinned pnpm, on a machine that has only Node and npm. Runs on whatever
 // Node is on PATH (often 20); afterwards node_modules/.bin holds Node 24 and pnpm, which every script uses.
+// A root script that runs this and then more Node must name `node_modules/.bin/node` explicitly: the shell
+// running the script has already looked up (and hashed) `node` as the old one before this installed Node 24.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
