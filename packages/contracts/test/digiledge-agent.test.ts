@@ -1,83 +1,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Contract, type Verdict } from '../src/validator.ts';
+import { Contract } from '../src/validator.ts';
+import { expectEveryExampleValidWhereUsed, expectRejected } from './support.ts';
 
 let contract: Contract;
 beforeAll(async () => {
   contract = await Contract.load('digiledge-agent');
 });
 
-type Example = { summary?: string; value: unknown };
-type Ref = { $ref: string };
-type MediaTypeNode = { examples?: Record<string, Ref> };
-type ParameterNode = { name: string; example?: unknown; schema: Ref };
-
-/** Where an example is used: a request body or a response of an operation. */
-interface Usage {
-  example: string;
-  operationId: string;
-  place: 'request' | 'response';
-  status?: string;
-}
-
-function exampleValue(name: string): unknown {
-  const examples = contract.document.components?.examples as Record<string, Example>;
-  const found = examples[name];
-  if (!found) throw new Error(`no example ${name}`);
-  // Each test mutates its own copy, never the bundled document.
-  return structuredClone(found.value);
-}
-
-function refName(ref: Ref): string {
-  return ref.$ref.split('/').pop() as string;
-}
-
-function usages(): Usage[] {
-  const found: Usage[] = [];
-  for (const op of contract.operations()) {
-    const body = op.operation.requestBody?.content['application/json'] as MediaTypeNode | undefined;
-    for (const ref of Object.values(body?.examples ?? {})) {
-      found.push({ example: refName(ref), operationId: op.operationId, place: 'request' });
-    }
-    for (const [status, response] of Object.entries(op.operation.responses)) {
-      const resolved = contract.resolve(response) as { content?: Record<string, MediaTypeNode> };
-      for (const ref of Object.values(resolved.content?.['application/json']?.examples ?? {})) {
-        found.push({ example: refName(ref), operationId: op.operationId, place: 'response', status });
-      }
-    }
-  }
-  return found;
-}
-
-function check(usage: Usage, value: unknown): Verdict {
-  return usage.place === 'request'
-    ? contract.requestBody(usage.operationId, value)
-    : contract.response(usage.operationId, usage.status as string, value);
-}
-
-/** The verdict must be a rejection whose errors name the offending field (JSON pointer or property name). */
-function expectRejected(verdict: Verdict, field: string): void {
-  expect(verdict.valid).toBe(false);
-  expect(
-    verdict.errors.some((line) => line.includes(field)),
-    verdict.errors.join('\n'),
-  ).toBe(true);
-}
-
 describe('digiledge-agent: seed examples', () => {
   it('seed example SeedPayBillRequest validates', () => {
-    const verdict = contract.requestBody('payBill', exampleValue('SeedPayBillRequest'));
+    const verdict = contract.requestBody('payBill', contract.example('SeedPayBillRequest'));
     expect(verdict.errors).toEqual([]);
     expect(verdict.valid).toBe(true);
   });
 
   it('seed example SeedPayBillResponse validates', () => {
-    const verdict = contract.response('payBill', 200, exampleValue('SeedPayBillResponse'));
+    const verdict = contract.response('payBill', 200, contract.example('SeedPayBillResponse'));
     expect(verdict.errors).toEqual([]);
     expect(verdict.valid).toBe(true);
   });
 
   it('the seed examples are kept verbatim (key order, nulls, string statusCode, txnAmount)', () => {
-    const request = exampleValue('SeedPayBillRequest') as Record<string, unknown>;
+    const request = contract.example('SeedPayBillRequest') as Record<string, unknown>;
     expect(Object.keys(request)).toEqual([
       'tenantId',
       'actionType',
@@ -98,7 +42,7 @@ describe('digiledge-agent: seed examples', () => {
     ]);
     expect(request.amountBreakSet).toBeNull();
     expect(request.txnAmount).toBe(5600);
-    const response = exampleValue('SeedPayBillResponse') as Record<string, unknown>;
+    const response = contract.example('SeedPayBillResponse') as Record<string, unknown>;
     expect(Object.keys(response)).toHaveLength(16);
     expect(response.txnAmount).toBe(0);
     expect(response.genericResponse).toEqual({
@@ -112,27 +56,17 @@ describe('digiledge-agent: seed examples', () => {
 
 describe('digiledge-agent: every example', () => {
   it('every example in components/examples is used and validates against the place it is used', () => {
-    const all = usages();
-    const declared = Object.keys(contract.document.components?.examples ?? {});
-    expect(new Set(all.map((u) => u.example))).toEqual(new Set(declared));
-    const failures: string[] = [];
-    for (const usage of all) {
-      const verdict = check(usage, exampleValue(usage.example));
-      if (!verdict.valid)
-        failures.push(
-          `${usage.example} (${usage.operationId} ${usage.place} ${usage.status ?? ''}): ${verdict.errors.join('; ')}`,
-        );
-    }
-    expect(failures).toEqual([]);
+    expectEveryExampleValidWhereUsed(contract);
   });
 
   it('every parameter example validates against its schema', () => {
     let seen = 0;
     for (const op of contract.operations()) {
-      for (const node of op.operation.parameters ?? []) {
-        const parameter = contract.resolve(node) as ParameterNode;
+      for (const parameter of contract.parameters(op.operationId)) {
         expect(parameter.example, `${op.operationId} ${parameter.name}`).toBeDefined();
-        const verdict = contract.schema(refName(parameter.schema), parameter.example);
+        // Each parameter's schema is a named component schema.
+        expect(parameter.schema).toMatchObject({ $ref: expect.stringMatching(/^#\/components\/schemas\/./) });
+        const verdict = contract.parameter(op.operationId, parameter.name, parameter.example, parameter.in);
         expect(verdict.errors).toEqual([]);
         seen += 1;
       }
@@ -154,7 +88,7 @@ describe('digiledge-agent: every example', () => {
 });
 
 describe('digiledge-agent: payBill rejects wrong payloads', () => {
-  const seed = () => exampleValue('SeedPayBillRequest') as Record<string, unknown>;
+  const seed = () => contract.example('SeedPayBillRequest') as Record<string, unknown>;
 
   it('accepts the table spelling customerParamsRequest.tags in place of customerParams', () => {
     const body = seed();
@@ -232,12 +166,12 @@ describe('digiledge-agent: payBill rejects wrong payloads', () => {
   });
 
   it('response: accepts the table spelling (billid, generalResp, numeric statusCode)', () => {
-    const verdict = contract.response('payBill', 200, exampleValue('PayBillResponseTableSpelling'));
+    const verdict = contract.response('payBill', 200, contract.example('PayBillResponseTableSpelling'));
     expect(verdict.errors).toEqual([]);
   });
 
   it('response: rejects an unknown payment status and a non-numeric statusCode', () => {
-    const response = exampleValue('SeedPayBillResponse') as Record<string, unknown>;
+    const response = contract.example('SeedPayBillResponse') as Record<string, unknown>;
     expectRejected(contract.response('payBill', 200, { ...response, status: 'BILL_PAYMENT_DONE' }), '/status');
     const block = { ...(response.genericResponse as object), statusCode: '2OO' };
     expectRejected(
@@ -254,7 +188,7 @@ describe('digiledge-agent: payBill rejects wrong payloads', () => {
 });
 
 describe('digiledge-agent: fetchBill rejects wrong payloads', () => {
-  const body = () => exampleValue('FetchBillRequest') as Record<string, unknown>;
+  const body = () => contract.example('FetchBillRequest') as Record<string, unknown>;
 
   it('rejects an unknown paymentChannel', () => {
     expectRejected(contract.requestBody('fetchBill', { ...body(), paymentChannel: 'Branch' }), '/paymentChannel');
@@ -287,7 +221,7 @@ describe('digiledge-agent: fetchBill rejects wrong payloads', () => {
 });
 
 describe('digiledge-agent: getFetchedBill rejects wrong payloads', () => {
-  const bill = () => exampleValue('FetchedBillSuccess') as Record<string, unknown>;
+  const bill = () => contract.example('FetchedBillSuccess') as Record<string, unknown>;
   const withBill = (changes: Record<string, unknown>) => ({
     ...bill(),
     billerResponse: { ...(bill().billerResponse as object), ...changes },
@@ -334,7 +268,7 @@ describe('digiledge-agent: getFetchedBill rejects wrong payloads', () => {
 });
 
 describe('digiledge-agent: payment polls reject wrong payloads', () => {
-  const payment = () => exampleValue('PaymentSuccess') as Record<string, unknown>;
+  const payment = () => contract.example('PaymentSuccess') as Record<string, unknown>;
 
   it('getPaymentByTxnId rejects an unknown status', () => {
     const verdict = contract.response('getPaymentByTxnId', 200, { ...payment(), status: 'BILL_PAYMENT_DEEMED' });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Contract, type Verdict } from '../src/validator.ts';
+import { Contract } from '../src/validator.ts';
+import { expectEveryExampleValidWhereUsed, expectRejected } from './support.ts';
 
 let contract: Contract;
 beforeAll(async () => {
@@ -13,58 +14,10 @@ const postingIds = ['postPayment', 'postPaymentReversal', 'postPaymentRefund'] a
 
 type Json = Record<string, unknown>;
 type MediaType = { examples?: Record<string, { $ref?: string }> };
-type Usage = { example: string; operationId: string; status: 'request' | string; mediaType: string };
-
-/** A deep copy of a component example's value, so a test can break it without touching the document. */
-function example(name: string): Json {
-  const found = contract.document.components?.examples?.[name] as { value?: unknown } | undefined;
-  if (!found) throw new Error(`ebpp-mpa has no example ${name}`);
-  return structuredClone(found.value) as Json;
-}
-
-function exampleName(ref: { $ref?: string }): string {
-  const match = /^#\/components\/examples\/(.+)$/.exec(ref.$ref ?? '');
-  if (!match?.[1]) throw new Error(`example is not a $ref to components/examples: ${JSON.stringify(ref)}`);
-  return match[1];
-}
-
-/** Every place a component example is used: request bodies and responses (following response $refs). */
-function usages(): Usage[] {
-  const found: Usage[] = [];
-  for (const op of contract.operations()) {
-    for (const [mediaType, media] of Object.entries(op.operation.requestBody?.content ?? {})) {
-      for (const ref of Object.values((media as MediaType).examples ?? {})) {
-        found.push({ example: exampleName(ref), operationId: op.operationId, status: 'request', mediaType });
-      }
-    }
-    for (const [status, response] of Object.entries(op.operation.responses)) {
-      const resolved = contract.resolve(response) as { content?: Record<string, MediaType> };
-      for (const [mediaType, media] of Object.entries(resolved.content ?? {})) {
-        for (const ref of Object.values(media.examples ?? {})) {
-          found.push({ example: exampleName(ref), operationId: op.operationId, status, mediaType });
-        }
-      }
-    }
-  }
-  return found;
-}
-
-function validateUsage(usage: Usage, value: unknown): Verdict {
-  return usage.status === 'request'
-    ? contract.requestBody(usage.operationId, value, usage.mediaType)
-    : contract.response(usage.operationId, usage.status, value, usage.mediaType);
-}
-
-/** The value must be rejected, and some error line must name the offending field path. */
-function expectRejected(verdict: Verdict, ...mentions: string[]): void {
-  expect(verdict.valid).toBe(false);
-  const text = verdict.errors.join('\n');
-  for (const mention of mentions) expect(text).toContain(mention);
-}
 
 describe('ebpp-mpa seed examples', () => {
   it('seed example SeedErrorResponse validates', () => {
-    const value = example('SeedErrorResponse');
+    const value = contract.example('SeedErrorResponse');
     expect(value).toEqual({
       errors: [
         {
@@ -85,19 +38,8 @@ describe('ebpp-mpa seed examples', () => {
 
 describe('ebpp-mpa examples', () => {
   it('every example in components/examples validates against every place it is used', () => {
-    const all = usages();
-    const failures: string[] = [];
-    for (const usage of all) {
-      const verdict = validateUsage(usage, example(usage.example));
-      if (!verdict.valid) {
-        failures.push(`${usage.example} @ ${usage.operationId} ${usage.status}: ${verdict.errors.join('; ')}`);
-      }
-    }
-    expect(failures).toEqual([]);
-    const defined = Object.keys(contract.document.components?.examples ?? {}).sort();
-    const used = [...new Set(all.map((u) => u.example))].sort();
-    expect(used).toEqual(defined);
-    expect(defined.length).toBeGreaterThan(30);
+    const used = expectEveryExampleValidWhereUsed(contract);
+    expect(used.length).toBeGreaterThan(30);
   });
 
   it('every operation declares its responses, with examples, and requires both keys', () => {
@@ -116,7 +58,7 @@ describe('ebpp-mpa examples', () => {
 });
 
 describe('lookupCustomers rejects', () => {
-  const body = () => example('LookupByCustomerReferenceRequest');
+  const body = () => contract.example('LookupByCustomerReferenceRequest') as Json;
   const lookup = (value: unknown) => contract.requestBody('lookupCustomers', value, FORM);
 
   it('accepts the form body it documents', () => {
@@ -140,7 +82,7 @@ describe('lookupCustomers rejects', () => {
     expectRejected(lookup({ account_number: 1234 }), '/account_number', 'must be string');
   });
   it('a response with an unknown account status, a numeric amount, or no customers', () => {
-    const response = example('LookupCustomersResponse') as { customers: { customer_accounts: Json[] }[] };
+    const response = contract.example('LookupCustomersResponse') as { customers: { customer_accounts: Json[] }[] };
     const account = response.customers[0]?.customer_accounts[0] as Json;
     account.status = 'frozen';
     account.current_balance = 982340.5;
@@ -150,14 +92,14 @@ describe('lookupCustomers rejects', () => {
       '/customers/0/customer_accounts/0/current_balance',
     );
     expectRejected(contract.response('lookupCustomers', 200, { customers: [] }), '/customers', 'fewer than 1');
-    const missing = example('LookupClosedAccountResponse') as { customers: Json[] };
+    const missing = contract.example('LookupClosedAccountResponse') as { customers: Json[] };
     delete missing.customers[0]?.customer_reference;
     expectRejected(contract.response('lookupCustomers', 200, missing), '/customers/0', 'customer_reference');
   });
 });
 
 describe('postPayment rejects', () => {
-  const body = () => example('PaymentPostingRequest');
+  const body = () => contract.example('PaymentPostingRequest') as Json;
   const post = (value: unknown) => contract.requestBody('postPayment', value);
 
   it('reads the body as flat: posting_info is an optional sibling, not a wrapper', () => {
@@ -203,13 +145,13 @@ describe('postPayment rejects', () => {
     expectRejected(post({ ...body(), custom_fields: 'branch_code=PUN014' }), '/custom_fields', 'must be object');
   });
   it('a response without the biller payment_reference', () => {
-    const { payment_reference: _reference, ...response } = example('PaymentPostedResponse');
+    const { payment_reference: _reference, ...response } = contract.example('PaymentPostedResponse') as Json;
     expectRejected(contract.response('postPayment', 200, response), "required property 'payment_reference'");
   });
 });
 
 describe('postPaymentReversal rejects', () => {
-  const body = () => example('PaymentReturnedReversalRequest');
+  const body = () => contract.example('PaymentReturnedReversalRequest') as Json;
   const post = (value: unknown) => contract.requestBody('postPaymentReversal', value);
 
   it('an unknown enum value', () => {
@@ -232,7 +174,7 @@ describe('postPaymentReversal rejects', () => {
 });
 
 describe('postPaymentRefund rejects', () => {
-  const body = () => example('PaymentRefundRequest');
+  const body = () => contract.example('PaymentRefundRequest') as Json;
   const post = (value: unknown) => contract.requestBody('postPaymentRefund', value);
 
   it('an unknown enum value', () => {
@@ -258,7 +200,7 @@ describe('postPaymentRefund rejects', () => {
     expectRejected(post({ ...body(), fee_refund: '0.00' }), '/fee_refund', 'must be object');
   });
   it('a response without the biller refund_reference', () => {
-    const { refund_reference: _reference, ...response } = example('PaymentRefundedResponse');
+    const { refund_reference: _reference, ...response } = contract.example('PaymentRefundedResponse') as Json;
     expectRejected(contract.response('postPaymentRefund', 200, response), "required property 'refund_reference'");
   });
 });
