@@ -1,0 +1,398 @@
+// `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
+// Every server and load generator runs in a process of its own; each figure is the median of several timed
+// rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only a,b,c,d,e,10k,client
+// to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC, BENCH_CONNECTIONS,
+// BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use), BENCH_BILLER_MAIN.
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import {
+  adminUrl,
+  type Book,
+  backendPids,
+  benchDir,
+  contractExample,
+  dropDatabase,
+  fetchBillsBodies,
+  pgliteBook,
+  postgresBook,
+  postingBodies,
+  removeCsvFiles,
+} from './dataset.ts';
+import { explainFetchBills } from './explain.ts';
+import { type Figures, type LoadResult, type LoadSpec, median, runLoad } from './load.ts';
+import { pgbenchDatabase, runPgbench } from './pgbench.ts';
+import { cpuMs, processTree, repoRoot, run, type Server, startServer, stopAll } from './processes.ts';
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const timing = {
+  warmupSec: env('BENCH_WARMUP_SEC', flags.quick ? 2 : 5),
+  rounds: env('BENCH_ROUNDS', flags.quick ? 3 : 5),
+  roundSec: env('BENCH_ROUND_SEC', flags.quick ? 3 : 10),
+};
+const connections = env('BENCH_CONNECTIONS', 32);
+const scenarios = new Set((flags.only ?? 'a,b,c,d,e,10k,client').split(','));
+
+const book1m: Book = { label: '1m', customers: 100_000, billsPerCustomer: 10 };
+const book10k: Book = { label: '10k', customers: 1_000, billsPerCustomer: 10 };
+// Postings change the book, so they get a fresh one each run, dropped at the end.
+const postingBook: Book = { label: 'posting', customers: 10_000, billsPerCustomer: 10 };
+const postingDatabase = 'bbps_bench_posting';
+const db1m = 'bbps_bench_1m';
+const db10k = 'bbps_bench_10k';
+
+const keys = { kaleidofin: 'bench-kaleidofin-key', ebppClient: 'bench-client', ebpp: 'bench-ebpp-key' };
+// Another biller entry (a patched copy, say) can be measured the same way.
+const billerMain = process.env.BENCH_BILLER_MAIN ?? join(repoRoot, 'apps/biller/src/main.ts');
+
+function startBiller(name: string, database: Record<string, string | undefined>): Promise<Server> {
+  return startServer({
+    name,
+    args: [billerMain],
+    env: {
+      PORT: '0',
+      BILLER_DEMO: '0',
+      KALEIDOFIN_API_KEYS: keys.kaleidofin,
+      EBPP_CLIENT_KEY: keys.ebppClient,
+      EBPP_API_KEYS: keys.ebpp,
+      DATABASE_URL: undefined,
+      DATA_DIR: undefined,
+      ...database,
+    },
+    ready: /"msg":"listening","port":(\d+)/,
+  });
+}
+
+/** One request before the load: a benchmark of error answers would be worthless. */
+async function expectOk(url: string, init: RequestInit): Promise<void> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${text.slice(0, 300)}`);
+}
+
+interface Row {
+  key: string;
+  what: string;
+  result: LoadResult;
+  /** CPU microseconds per answer: the server's process tree, its PostgreSQL backends, the load generator. */
+  cpu: { server: number; postgres: number; load: number };
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+/** CPU used so far by a server's process tree and by the PostgreSQL backends of its database. */
+async function cpuSnapshot(
+  server: Server,
+  database?: string,
+): Promise<{ server: number; postgres: Map<number, number> }> {
+  const backends = database ? await backendPids(database) : [];
+  return {
+    server: processTree(server.pid).reduce((sum, pid) => sum + cpuMs(pid), 0),
+    postgres: new Map(backends.map((pid) => [pid, cpuMs(pid)])),
+  };
+}
+
+async function measure(
+  key: string,
+  what: string,
+  target: { server: Server; database?: string },
+  spec: Omit<LoadSpec, keyof typeof timing | 'connections'>,
+) {
+  const body = spec.bodies?.[0]?.replaceAll('{{id}}', '1');
+  await expectOk(spec.url, { method: spec.method, headers: spec.headers, ...(body ? { body } : {}) });
+  console.log(`  measuring ${key}: ${what}`);
+  const before = await cpuSnapshot(target.server, target.database);
+  // The probe above used id 1; the load's ids start after it.
+  const result = await runLoad({ ...spec, ...timing, connections, firstId: 2 });
+  const after = await cpuSnapshot(target.server, target.database);
+  // Backends opened during the load count from zero; the pool keeps them open until the server stops.
+  let postgres = 0;
+  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
+  const perAnswer = (ms: number) => (ms * 1000) / result.answers;
+  const cpu = {
+    server: perAnswer(after.server - before.server),
+    postgres: target.database ? perAnswer(postgres) : Number.NaN,
+    load: perAnswer(result.loadCpuMs),
+  };
+  rows.push({ key, what, result, cpu });
+  printRow(rows.at(-1) as Row);
+  if (result.failed > 0) notes.push(`${key}: ${result.failed} non-2xx answers or errors; its figures are not valid`);
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+function printRow({ key, what, result, cpu }: Row): void {
+  const { rps, p50, p99 } = result.median;
+  const each = result.rounds.map((r) => fmt(r.rps, 0)).join(' / ');
+  const cpus = [cpu.server, cpu.postgres, cpu.load].map((n) => fmt(n, 0)).join(' / ');
+  console.log(
+    `| ${key} | ${what} | ${fmt(rps, 0)} | ${fmt(p50, 2)} | ${fmt(p99, 2)} | ${cpus} | ${fmt(result.bytesPerResponse, 0)} | ${each} |`,
+  );
+}
+const figures = (key: string): Figures | undefined => rows.find((r) => r.key === key)?.result.median;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log(await machine());
+  console.log(
+    `timing: ${timing.warmupSec} s warm-up, then ${timing.rounds} x ${timing.roundSec} s; ${connections} connections; medians quoted`,
+  );
+
+  const fetchBillsHeaders = { 'content-type': 'application/json', 'x-api-key': keys.kaleidofin };
+  const seedRequest = JSON.stringify(
+    await contractExample('kaleidofin-partner', 'fetchBills', 'SeedFetchBillsRequest'),
+  );
+  const bodies1m = fetchBillsBodies(book1m, 10_000);
+  const bodies10k = fetchBillsBodies(book10k, 10_000);
+
+  console.log('datasets:');
+  const url1m = scenarios.has('b') || scenarios.has('10k') ? await postgresBook(db1m, book1m) : '';
+  const url10k = scenarios.has('10k') ? await postgresBook(db10k, book10k) : '';
+  const pgliteDir = join(benchDir, 'pglite-1m');
+  if (scenarios.has('c')) await pgliteBook(pgliteDir, book1m);
+  const postingUrl = scenarios.has('e') ? await postgresBook(postingDatabase, postingBook, false) : '';
+  removeCsvFiles();
+  for (const [label, url, body] of [
+    ['1M', url1m, bodies1m[0]],
+    ['10k', url10k, bodies10k[0]],
+  ] as const) {
+    if (!url || !body) continue;
+    console.log(`fetchBills statements under EXPLAIN ANALYZE, ${label}-bill book:`);
+    for (const line of await explainFetchBills(url, keys.kaleidofin, body)) console.log(`  ${line}`);
+  }
+
+  console.log(
+    '\n| | scenario | req/s | p50 ms | p99 ms | CPU µs/answer: server / PostgreSQL / load | bytes/answer | req/s per round |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+
+  if (scenarios.has('a') || scenarios.has('client')) {
+    const bare = await startServer({
+      name: 'bare',
+      args: [new URL('./servers/bare.ts', import.meta.url).pathname],
+      ready: /listening on (\S+)/,
+    });
+    if (scenarios.has('a')) {
+      await measure(
+        'a',
+        'bare Hono route, constant seed answer',
+        { server: bare },
+        {
+          url: `${bare.url}/bills/fetchBills`,
+          method: 'POST',
+          headers: fetchBillsHeaders,
+          bodies: bodies1m,
+        },
+      );
+    }
+    if (scenarios.has('client')) await clientOverhead(bare.url);
+    await bare.stop();
+  }
+
+  if (scenarios.has('b') || scenarios.has('10k')) {
+    const biller = await startBiller('biller-postgres-1m', { DATABASE_URL: url1m });
+    if (scenarios.has('b')) {
+      await measure(
+        'b',
+        'biller fetchBills, PostgreSQL, 1M bills',
+        { server: biller, database: db1m },
+        {
+          url: `${biller.url}/bills/fetchBills`,
+          method: 'POST',
+          headers: fetchBillsHeaders,
+          bodies: bodies1m,
+        },
+      );
+    }
+    await biller.stop();
+  }
+  if (scenarios.has('10k')) {
+    const biller = await startBiller('biller-postgres-10k', { DATABASE_URL: url10k });
+    await measure(
+      'b10k',
+      'biller fetchBills, PostgreSQL, 10k bills',
+      { server: biller, database: db10k },
+      {
+        url: `${biller.url}/bills/fetchBills`,
+        method: 'POST',
+        headers: fetchBillsHeaders,
+        bodies: bodies10k,
+      },
+    );
+    await biller.stop();
+  }
+
+  if (scenarios.has('c')) {
+    const biller = await startBiller('biller-pglite-1m', { DATA_DIR: pgliteDir });
+    await measure(
+      'c',
+      'biller fetchBills, PGlite, 1M bills',
+      { server: biller },
+      {
+        url: `${biller.url}/bills/fetchBills`,
+        method: 'POST',
+        headers: fetchBillsHeaders,
+        bodies: bodies1m,
+      },
+    );
+    await biller.stop();
+  }
+
+  if (scenarios.has('d')) {
+    const mock = await startServer({
+      name: 'prism-kaleidofin-partner',
+      args: [new URL('./servers/mock.ts', import.meta.url).pathname, 'kaleidofin-partner'],
+      ready: /listening on (\S+)/,
+    });
+    await measure(
+      'd',
+      'Prism mock fetchBills (pnpm mock)',
+      { server: mock },
+      {
+        url: `${mock.url}/bills/fetchBills`,
+        method: 'POST',
+        headers: fetchBillsHeaders,
+        bodies: [seedRequest, ...bodies1m.slice(0, 999)],
+      },
+    );
+    await mock.stop();
+  }
+
+  if (scenarios.has('e')) {
+    const biller = await startBiller('biller-postgres-posting', { DATABASE_URL: postingUrl });
+    const example = await contractExample('ebpp-mpa', 'postPayment', 'PaymentPostingRequest');
+    await measure(
+      'e',
+      'biller EBPP paymentposting, PostgreSQL, committed',
+      { server: biller, database: postingDatabase },
+      {
+        url: `${biller.url}/paymentposting`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'client-key': keys.ebppClient, 'api-key': keys.ebpp },
+        bodies: postingBodies(postingBook, 10_000, example),
+      },
+    );
+    await biller.stop();
+    const posted = await countPayments(postingUrl);
+    console.log(`  (${posted} payments committed in ${postingDatabase})`);
+    console.log('  measuring pgbench: single-row INSERT per transaction');
+    const result = await runPgbench({ connections, ...timing });
+    const cpu = { server: Number.NaN, postgres: Number.NaN, load: Number.NaN };
+    rows.push({ key: 'pgbench', what: 'pgbench, 1 INSERT per transaction', result, cpu });
+    printRow(rows.at(-1) as Row);
+  }
+
+  printRatios();
+  for (const note of notes) console.log(`NOTE ${note}`);
+  console.log(
+    `\nload average (1/5/15 min) at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`total time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+async function countPayments(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM payments');
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+const clientResult: { fetch?: Figures & { cpu: number }; client?: Figures & { cpu: number } } = {};
+async function clientOverhead(baseUrl: string): Promise<void> {
+  const clientConnections = env('BENCH_CLIENT_CONCURRENCY', 1);
+  console.log(`  measuring client overhead: Eko fetch-bill, concurrency ${clientConnections}`);
+  const script = new URL('./client-overhead.ts', import.meta.url).pathname;
+  const args = [timing.warmupSec, timing.rounds, timing.roundSec, clientConnections].map(String);
+  const { stdout } = await run(process.execPath, [script, baseUrl, ...args]);
+  type ModeRound = Figures & { cpuUsPerCall: number };
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<'fetch' | 'client', ModeRound[]>;
+  for (const mode of ['fetch', 'client'] as const) {
+    const rounds = result[mode];
+    const m = {
+      rps: median(rounds.map((r) => r.rps)),
+      p50: median(rounds.map((r) => r.p50)),
+      p99: median(rounds.map((r) => r.p99)),
+      cpu: median(rounds.map((r) => r.cpuUsPerCall)),
+    };
+    clientResult[mode] = m;
+    const what =
+      mode === 'fetch' ? 'raw fetch, hand-signed, Eko fetch-bill' : 'createEkoClient + fetchEkoBill, same request';
+    const each = rounds.map((r) => fmt(r.rps, 0)).join(' / ');
+    console.log(
+      `| ${mode} | ${what} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 3)} | ${fmt(m.p99, 3)} | client ${fmt(m.cpu, 0)} | | ${each} |`,
+    );
+  }
+}
+
+function printRatios(): void {
+  console.log('\n| figure | measured | target | |');
+  console.log('| --- | ---: | ---: | --- |');
+  const line = (what: string, value: number | undefined, target: string, met: (v: number) => boolean, digits = 2) => {
+    if (value === undefined || !Number.isFinite(value)) return;
+    console.log(`| ${what} | ${fmt(value, digits)} | ${target} | ${target ? (met(value) ? 'met' : 'MISSED') : ''} |`);
+  };
+  const [a, b, c, d, e, bench, b10k] = ['a', 'b', 'c', 'd', 'e', 'pgbench', 'b10k'].map(figures);
+  line('b/a req/s (biller on PostgreSQL / bare Hono)', b && a && b.rps / a.rps, '≥ 0.6', (v) => v >= 0.6);
+  line('b/d req/s (biller / Prism mock)', b && d && b.rps / d.rps, '≥ 10', (v) => v >= 10, 1);
+  line('c/b req/s (PGlite / PostgreSQL)', c && b && c.rps / b.rps, '', () => true);
+  line('e/pgbench req/s (postings / single-row inserts)', e && bench && e.rps / bench.rps, '', () => true, 3);
+  line('p99 at 1M / p99 at 10k bills', b && b10k && b.p99 / b10k.p99, '≤ 1.5', (v) => v <= 1.5);
+  const pgCpu = (key: string) => rows.find((r) => r.key === key)?.cpu.postgres;
+  const [pg1m, pg10k] = [pgCpu('b'), pgCpu('b10k')];
+  line('PostgreSQL CPU per fetchBills, 1M / 10k bills', pg1m && pg10k && pg1m / pg10k, '', () => true);
+  const { fetch: raw, client } = clientResult;
+  if (raw && client) {
+    line('client overhead, % time per call', (raw.rps / client.rps - 1) * 100, '< 15 %', (v) => v < 15, 1);
+    line('client overhead, % client CPU per call', (client.cpu / raw.cpu - 1) * 100, '', () => true, 1);
+  }
+}
+
+async function machine(): Promise<string> {
+  const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const { rows } = await client.query<{ server_version: string }>('SHOW server_version').finally(() => client.end());
+  return [
+    `machine: ${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ` +
+      `PostgreSQL ${rows[0]?.server_version}`,
+    `load average (1/5/15 min) at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  ].join('\n');
+}
+
+let stopping = false;
+async function cleanUp(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await stopAll();
+  await Promise.all([dropDatabase(postingDatabase), dropDatabase(pgbenchDatabase)]).catch(() => {});
+  removeCsvFiles();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping every process this run started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  // After Ctrl-C the loads fail because their processes were stopped: that is not worth a stack trace.
+  if (!stopping) {
+    console.error(error);
+    process.exitCode = 1;
+  }
+} finally {
+  await cleanUp();
+}
