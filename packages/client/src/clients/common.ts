@@ -1,6 +1,6 @@
 // What every contract's client shares: the transport under openapi-fetch, the per-operation retry rule,
 // static credential headers, and turning an openapi-fetch `{ error }` into a typed HttpError.
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
 import { HttpError } from '../errors.ts';
 import { createTransport, type FetchLike, IDEMPOTENT_HEADER, type RetryEvent, type RetryPolicy } from '../transport.ts';
 
@@ -15,6 +15,12 @@ export interface CommonClientOptions {
   fetch?: FetchLike;
   /** Called before each retry, for logs and metrics. Carries method and URL, never headers. */
   onRetry?: (event: RetryEvent) => void;
+}
+
+/** What a call helper (`payEkoBill`, `lookupEbppCustomers`, …) passes on to openapi-fetch besides the body. */
+export interface CallInit {
+  signal?: AbortSignal;
+  headers?: HeadersOptions;
 }
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';

@@ -1,14 +1,9 @@
 // Digiledge BBPS agent API (specs/digiledge-agent): asynchronous fetch and pay, each followed by polls.
 import type { DigiledgeAgent } from '@bbps-kit/contracts';
 import { digiledgeFromPaise } from '@bbps-kit/money';
-import type { Client, HeadersOptions } from 'openapi-fetch';
-import {
-  buildClient,
-  type CommonClientOptions,
-  credentialHeadersMiddleware,
-  type OperationRules,
-  unwrap,
-} from './common.ts';
+import type { Client } from 'openapi-fetch';
+import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type CallInit, type OperationRules, unwrap } from './common.ts';
 
 export type DigiledgeClient = Client<DigiledgeAgent.paths>;
 type Schemas = DigiledgeAgent.components['schemas'];
@@ -19,10 +14,8 @@ export type DigiledgeBillFetchRecord = Schemas['BillFetchRecord'];
 export type DigiledgeFetchedBill = Schemas['FetchedBill'];
 export type DigiledgeErrorResponse = Schemas['ErrorResponse'];
 
-export interface DigiledgeClientOptions extends CommonClientOptions {
-  /** Sent as `x-api-key` (the contract's DigiledgeApiKey scheme), one key per tenant. */
-  apiKey: string;
-}
+/** `apiKey` is sent as `x-api-key` (the contract's DigiledgeApiKey scheme), one key per tenant. */
+export interface DigiledgeClientOptions extends ApiKeyClientOptions {}
 
 export const digiledgeOperations = {
   // Not retried: each fetch is a new record keyed by the agent's refId, and a repeat of that refId may be refused
@@ -36,9 +29,7 @@ export const digiledgeOperations = {
 
 /** The Digiledge client: `client.POST('/couapp/agent/bills/fetch', { body })`, fully typed. */
 export function createDigiledgeClient(options: DigiledgeClientOptions): DigiledgeClient {
-  return buildClient<DigiledgeAgent.paths>(options, digiledgeOperations, [
-    credentialHeadersMiddleware({ 'x-api-key': options.apiKey }),
-  ]);
+  return createApiKeyClient<DigiledgeAgent.paths>(options, digiledgeOperations);
 }
 
 export type DigiledgePayBillInput = Omit<DigiledgePayBillRequest, 'txnAmount'> & {
@@ -55,7 +46,7 @@ export type DigiledgePayBillInput = Omit<DigiledgePayBillRequest, 'txnAmount'> &
 export async function payDigiledgeBill(
   client: DigiledgeClient,
   input: DigiledgePayBillInput,
-  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
+  init: CallInit = {},
 ): Promise<DigiledgePaymentRecord> {
   const { amountPaise, ...rest } = input;
   const body: DigiledgePayBillRequest = { ...rest, txnAmount: digiledgeFromPaise(amountPaise) };

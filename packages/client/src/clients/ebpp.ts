@@ -1,15 +1,9 @@
 // EBPP MPA (specs/ebpp-mpa): what a biller implements and EBPP calls; this client calls it the way EBPP does
 // (tests, and platforms that post to billers). Form-encoded lookup, JSON postings, two API-key headers.
 import type { EbppMpa } from '@bbps-kit/contracts';
-import { type Client, type HeadersOptions, type Middleware, mergeHeaders } from 'openapi-fetch';
-import {
-  buildClient,
-  type CommonClientOptions,
-  credentialHeadersMiddleware,
-  type HttpMethod,
-  type OperationRules,
-  unwrap,
-} from './common.ts';
+import { type Client, type Middleware, mergeHeaders } from 'openapi-fetch';
+import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type CallInit, type HttpMethod, type OperationRules, unwrap } from './common.ts';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -39,7 +33,7 @@ export type EbppPayment = Schemas['Payment'];
 export type EbppRefund = Schemas['Refund'];
 export type EbppErrorResponse = Schemas['ErrorResponse'];
 
-export interface EbppClientOptions extends CommonClientOptions {
+export interface EbppClientOptions extends ApiKeyClientOptions {
   /** Sent as `client-key`: "The unique identifier assigned by EBPP to the client". */
   clientKey: string;
   /** Sent as `api-key`. */
@@ -98,17 +92,19 @@ export function formBodyMiddleware(formOperations: ReadonlySet<string>): Middlew
 
 /** The EBPP client: `client.POST('/paymentposting', { body })`, fully typed, `client-key` and `api-key` sent. */
 export function createEbppClient(options: EbppClientOptions): EbppClient {
-  return buildClient<EbppPaths>(options, ebppOperations, [
-    credentialHeadersMiddleware({ 'client-key': options.clientKey, 'api-key': options.apiKey }),
+  return createApiKeyClient<EbppPaths>(
+    options,
+    ebppOperations,
+    { 'client-key': options.clientKey, 'api-key': options.apiKey },
     formBodyMiddleware(ebppFormOperations),
-  ]);
+  );
 }
 
 /** Lookup MPA Customers, sent as a real form. Throws HttpError for any non-2xx (404: nothing matched). */
 export async function lookupEbppCustomers(
   client: EbppClient,
   criteria: EbppLookupCustomersRequest,
-  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
+  init: CallInit = {},
 ): Promise<EbppMpaCustomerList> {
   return unwrap(
     await client.POST('/mpacustomers', {

@@ -1,10 +1,17 @@
 // Eko BBPS (specs/eko-bbps): fetch a bill, pay it, inquire. Every request is signed per request.
 import type { EkoBbps } from '@bbps-kit/contracts';
 import { ekoRupeeStringFromPaise, paiseFromEkoPaiseString, paiseFromEkoRupeeString } from '@bbps-kit/money';
-import type { Client, HeadersOptions, Middleware } from 'openapi-fetch';
+import type { Client, Middleware } from 'openapi-fetch';
 import { ekoRequestHash, ekoSecretKey, ekoTimestamp } from '../eko-auth.ts';
 import { type EkoTxState, ekoTxState } from '../pending.ts';
-import { buildClient, type CommonClientOptions, type OperationRules, paiseOrUndefined, unwrap } from './common.ts';
+import {
+  buildClient,
+  type CallInit,
+  type CommonClientOptions,
+  type OperationRules,
+  paiseOrUndefined,
+  unwrap,
+} from './common.ts';
 
 export type EkoClient = Client<EkoBbps.paths>;
 export type EkoPayBillRequest = EkoBbps.components['schemas']['PayBillRequest'];
@@ -98,11 +105,7 @@ export interface EkoBill {
  * Fetch BBPS Bill. Throws HttpError for a non-2xx answer, TimeoutError/NetworkError after retries, and MoneyError
  * if `bill_amount` is not integer paise (e.g. a rupee value such as "2870.0"; see the contract's money notes).
  */
-export async function fetchEkoBill(
-  client: EkoClient,
-  query: EkoFetchBillQuery,
-  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
-): Promise<EkoBill> {
+export async function fetchEkoBill(client: EkoClient, query: EkoFetchBillQuery, init: CallInit = {}): Promise<EkoBill> {
   const response = unwrap(await client.GET('/customer/payment/bbps/bill', { params: { query }, ...init }));
   const amount = response.data?.bill_amount;
   return {
@@ -136,11 +139,7 @@ export interface EkoPayment {
  * - throws OutcomeUnknownError (timeout, network failure): inquire by `client_ref_id`, never pay again.
  * - throws HttpError: 4xx is a refusal; a 5xx leaves the outcome unknown (see `isOutcomeUnknown`).
  */
-export async function payEkoBill(
-  client: EkoClient,
-  input: EkoPayBillInput,
-  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
-): Promise<EkoPayment> {
+export async function payEkoBill(client: EkoClient, input: EkoPayBillInput, init: CallInit = {}): Promise<EkoPayment> {
   const { amountPaise, ...rest } = input;
   const body: EkoPayBillRequest = { ...rest, amount: ekoRupeeStringFromPaise(amountPaise) };
   const response = unwrap(await client.POST('/customer/payment/bbps', { body, ...init }));

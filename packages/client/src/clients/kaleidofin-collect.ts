@@ -1,14 +1,9 @@
 // Kaleidofin collect API (specs/kaleidofin-collect): what an operating unit calls on Kaleidofin.
 import type { KaleidofinCollect } from '@bbps-kit/contracts';
 import { kaleidofinRupeesFromPaise } from '@bbps-kit/money';
-import type { Client, HeadersOptions } from 'openapi-fetch';
-import {
-  buildClient,
-  type CommonClientOptions,
-  credentialHeadersMiddleware,
-  type OperationRules,
-  unwrap,
-} from './common.ts';
+import type { Client } from 'openapi-fetch';
+import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type CallInit, type OperationRules, unwrap } from './common.ts';
 
 export type KaleidofinCollectClient = Client<KaleidofinCollect.paths>;
 type Schemas = KaleidofinCollect.components['schemas'];
@@ -16,10 +11,8 @@ export type KaleidofinPaymentRequest = Schemas['PaymentRequest'];
 export type KaleidofinBillStatusResponse = Schemas['BillStatusResponse'];
 export type KaleidofinCollectErrorResponse = Schemas['ErrorResponse'];
 
-export interface KaleidofinCollectClientOptions extends CommonClientOptions {
-  /** Sent as `x-api-key` (the contract's kaleidofinApiKey scheme). */
-  apiKey: string;
-}
+/** `apiKey` is sent as `x-api-key` (the contract's kaleidofinApiKey scheme). */
+export interface KaleidofinCollectClientOptions extends ApiKeyClientOptions {}
 
 export const kaleidofinCollectOperations = {
   // A read done by POST: "Read-only: safe to repeat" (spec).
@@ -30,9 +23,7 @@ export const kaleidofinCollectOperations = {
 
 /** The Kaleidofin collect client: `client.POST('/bills/fetch/{billerId}', { params, body })`, fully typed. */
 export function createKaleidofinCollectClient(options: KaleidofinCollectClientOptions): KaleidofinCollectClient {
-  return buildClient<KaleidofinCollect.paths>(options, kaleidofinCollectOperations, [
-    credentialHeadersMiddleware({ 'x-api-key': options.apiKey }),
-  ]);
+  return createApiKeyClient<KaleidofinCollect.paths>(options, kaleidofinCollectOperations);
 }
 
 export type KaleidofinPaymentInput = Omit<KaleidofinPaymentRequest, 'amountPaid'> & {
@@ -48,7 +39,7 @@ export type KaleidofinPaymentInput = Omit<KaleidofinPaymentRequest, 'amountPaid'
 export async function postKaleidofinPayment(
   client: KaleidofinCollectClient,
   input: KaleidofinPaymentInput,
-  init: { signal?: AbortSignal; headers?: HeadersOptions } = {},
+  init: CallInit = {},
 ): Promise<KaleidofinBillStatusResponse> {
   const { amountPaidPaise, ...rest } = input;
   const body: KaleidofinPaymentRequest = { ...rest, amountPaid: kaleidofinRupeesFromPaise(amountPaidPaise) };

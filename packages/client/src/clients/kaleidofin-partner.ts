@@ -2,15 +2,14 @@
 // tests and for platforms that call billers the way Kaleidofin does.
 import type { KaleidofinPartner } from '@bbps-kit/contracts';
 import type { Client } from 'openapi-fetch';
-import { buildClient, type CommonClientOptions, credentialHeadersMiddleware, type OperationRules } from './common.ts';
+import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import type { OperationRules } from './common.ts';
 
 export type KaleidofinPartnerClient = Client<KaleidofinPartner.paths>;
 export type KaleidofinPartnerErrorResponse = KaleidofinPartner.components['schemas']['ErrorResponse'];
 
-export interface KaleidofinPartnerClientOptions extends CommonClientOptions {
-  /** Sent as `x-api-key` (the contract's partnerApiKey scheme). */
-  apiKey: string;
-}
+/** `apiKey` is sent as `x-api-key` (the contract's partnerApiKey scheme). */
+export interface KaleidofinPartnerClientOptions extends ApiKeyClientOptions {}
 
 export const kaleidofinPartnerOperations = {
   // A read done by POST: the spec says it "is read-only and may be repeated freely".
@@ -21,7 +20,5 @@ export const kaleidofinPartnerOperations = {
 
 /** The Kaleidofin partner client: `client.POST('/bills/fetchBills', { body })`, fully typed. */
 export function createKaleidofinPartnerClient(options: KaleidofinPartnerClientOptions): KaleidofinPartnerClient {
-  return buildClient<KaleidofinPartner.paths>(options, kaleidofinPartnerOperations, [
-    credentialHeadersMiddleware({ 'x-api-key': options.apiKey }),
-  ]);
+  return createApiKeyClient<KaleidofinPartner.paths>(options, kaleidofinPartnerOperations);
 }
