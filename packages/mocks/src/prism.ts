@@ -4,9 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { Contract } from '@bbps-kit/contracts/validator';
+import { type ApiName, Contract, specPath } from '@bbps-kit/contracts/validator';
 import { startFront } from './front.ts';
 
 export const apiNames = [
@@ -33,9 +32,8 @@ const prismCli = join(
   'dist/index.js',
 );
 
-export function specFile(api: ApiName): string {
-  return fileURLToPath(new URL(`../../../specs/${api}/openapi.yaml`, import.meta.url));
-}
+/** The contract Prism serves: the split source spec, which Prism resolves itself. */
+export const specFile = specPath;
 
 export interface RunningPrism {
   api: ApiName;
