@@ -5,17 +5,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { type ApiName, Contract, specPath } from '@bbps-kit/contracts/validator';
+import { type ApiName, apiNames, Contract, specPath } from '@bbps-kit/contracts/validator';
 import { startFront } from './front.ts';
 
-export const apiNames = [
-  'kaleidofin-partner',
-  'kaleidofin-collect',
-  'digiledge-agent',
-  'eko-bbps',
-  'ebpp-mpa',
-] as const;
-export type ApiName = (typeof apiNames)[number];
+export { type ApiName, apiNames };
 
 /** The sandbox's fixed ports, as the README lists them. */
 export const defaultMockPorts: Record<ApiName, number> = {
