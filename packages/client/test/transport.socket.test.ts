@@ -54,7 +54,20 @@ beforeEach(() => {
   flaky = 0;
 });
 
-const transport = createTransport({ timeoutMs: 100, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+// Two transports so that only the timeout tests depend on a timeout: on a loaded 2-core CI machine a 100 ms
+// budget made ordinary requests time out too, and a timed-out attempt still reaches the server.
+const retry = { retries: 2, baseDelayMs: 1, maxDelayMs: 5 };
+const transport = createTransport({ timeoutMs: 10_000, retry });
+const impatient = createTransport({ timeoutMs: 500, retry });
+
+/** The server records a request when its body has arrived, which can trail the client's error under load:
+ * wait until `count` requests are in, then a little longer so that an unexpected extra one shows up too. */
+async function serverSaw(count: number): Promise<Hit[]> {
+  const deadline = Date.now() + 5_000;
+  while (hits.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return hits;
+}
 const body = JSON.stringify({ client_ref_id: 'REF123', amount: '1350' });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -74,17 +87,17 @@ describe('over a real socket', () => {
   });
 
   it('a payment that times out reaches the server exactly once', async () => {
-    const error = await rejection(transport(`${base}/slow`, { method: 'POST', body }));
+    const error = await rejection(impatient(`${base}/slow`, { method: 'POST', body }));
     expect(error).toBeInstanceOf(OutcomeUnknownError);
     expect((error as OutcomeUnknownError).reason).toBe('timeout');
-    expect(hits).toHaveLength(1);
+    expect(await serverSaw(1)).toHaveLength(1);
     expect(hits[0]?.body).toBe(body);
   });
 
   it('a payment whose connection is reset reaches the server exactly once', async () => {
     const error = await rejection(transport(`${base}/reset`, { method: 'POST', body }));
     expect(error).toMatchObject({ kind: 'outcome-unknown', reason: 'network' });
-    expect(hits).toHaveLength(1);
+    expect(await serverSaw(1)).toHaveLength(1);
   });
 
   it('a payment answered 503 is returned after one attempt', async () => {
@@ -105,14 +118,14 @@ describe('over a real socket', () => {
   });
 
   it('a GET that keeps timing out ends in TimeoutError after every attempt', async () => {
-    const error = await rejection(transport(`${base}/slow`));
+    const error = await rejection(impatient(`${base}/slow`));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(hits).toHaveLength(3);
+    expect(await serverSaw(3)).toHaveLength(3);
   });
 
   it('a GET that keeps being reset ends in NetworkError', async () => {
     const error = await rejection(transport(`${base}/reset`));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(hits).toHaveLength(3);
+    expect(await serverSaw(3)).toHaveLength(3);
   });
 });
