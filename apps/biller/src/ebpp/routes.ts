@@ -184,6 +184,15 @@ export function ebppRoutes(db: Db, checks: { clientKey: KeyCheck; apiKey: KeyChe
     });
   }
 
+  // The contract's lookup body is form-urlencoded only; Hono's form validator would also parse multipart.
+  app.use('/mpacustomers', async (c, next) => {
+    const type = c.req.header('content-type');
+    if (type && !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+      return problemResponse(c, { kind: 'unsupported_media_type', expected: 'application/x-www-form-urlencoded' });
+    }
+    await next();
+  });
+
   app.openapi(lookupCustomersRoute, async (c) => {
     const form = c.req.valid('form');
     if (form.ssn !== undefined) {
