@@ -89,9 +89,9 @@ function describe(problem: Problem, method: string, path: string): { message: st
     case 'too_large':
       return { message: `Request body is too large (limit ${problem.limitBytes} bytes)` };
     case 'not_found':
-      return { message: `No route ${method} ${path}` };
+      return { message: `No route ${clip(method)} ${clip(path)}` };
     case 'method_not_allowed':
-      return { message: `Method ${method} is not allowed on ${path}; use ${problem.allowed}` };
+      return { message: `Method ${clip(method)} is not allowed on ${path}; use ${problem.allowed}` };
     case 'unauthorized':
       return problem.header === 'x-api-key'
         ? { message: 'Missing or invalid x-api-key header' }
@@ -101,6 +101,11 @@ function describe(problem: Problem, method: string, path: string): { message: st
     case 'internal':
       return { message: 'Internal error; retry with the same request' };
   }
+}
+
+/** Both envelopes cap a message at 500 characters; a caller's path or method can be longer. */
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 type Kind = Problem['kind'];
