@@ -37,7 +37,12 @@ export function buildApp({
     '*',
     bodyLimit({
       maxSize: bodyLimitBytes,
-      onError: (c) => problemResponse(c, { kind: 'too_large', limitBytes: bodyLimitBytes }),
+      onError: (c) => {
+        // The rest of the body is never read: node-server drains it for at most 500 ms, then destroys the
+        // socket. Announcing keep-alive here let clients reuse that socket and lose their next request.
+        c.header('connection', 'close');
+        return problemResponse(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
+      },
     }),
   );
 
