@@ -84,7 +84,7 @@ export async function startFront(
       const upstream = await fetch(prismUrl + (request.url ?? '/'), {
         method,
         headers,
-        body: method === 'GET' || method === 'HEAD' ? undefined : body,
+        body: method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(body),
         redirect: 'manual',
       });
       let status = upstream.status;
