@@ -109,7 +109,9 @@ export function kaleidofinRoutes(db: Db, checkKey: KeyCheck): OpenAPIHono {
     // Two different values for one criterion, or a NUL (which no stored text can contain), match nobody.
     let matchesNobody = false;
     identifiers.forEach(({ identifierKey, identifierValue }, index) => {
-      const criterion = identifierKeys[identifierKey.toLowerCase()];
+      // Own keys only: `constructor` or `__proto__` would otherwise find Object.prototype's members.
+      const key = identifierKey.toLowerCase();
+      const criterion = Object.hasOwn(identifierKeys, key) ? identifierKeys[key] : undefined;
       if (!criterion) return;
       if (identifierValue.includes('\u0000')) matchesNobody = true;
       if (criteria[criterion] !== undefined && criteria[criterion] !== identifierValue) matchesNobody = true;
