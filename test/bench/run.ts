@@ -45,6 +45,7 @@ const db1m = 'bbps_bench_1m';
 const db10k = 'bbps_bench_10k';
 
 const keys = { kaleidofin: 'bench-kaleidofin-key', ebppClient: 'bench-client', ebpp: 'bench-ebpp-key' };
+const fetchBillsHeaders = { 'content-type': 'application/json', 'x-api-key': keys.kaleidofin };
 // Another biller entry (a patched copy, say) can be measured the same way.
 const billerMain = process.env.BENCH_BILLER_MAIN ?? join(repoRoot, 'apps/biller/src/main.ts');
 
@@ -140,7 +141,6 @@ async function main(): Promise<void> {
     `timing: ${timing.warmupSec} s warm-up, then ${timing.rounds} x ${timing.roundSec} s; ${connections} connections; medians quoted`,
   );
 
-  const fetchBillsHeaders = { 'content-type': 'application/json', 'x-api-key': keys.kaleidofin };
   const seedRequest = JSON.stringify(
     await contractExample('kaleidofin-partner', 'fetchBills', 'SeedFetchBillsRequest'),
   );
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   const bodies10k = fetchBillsBodies(book10k, 10_000);
 
   console.log('datasets:');
-  const url1m = scenarios.has('b') || scenarios.has('10k') ? await postgresBook(db1m, book1m) : '';
+  const url1m = scenarios.has('b') ? await postgresBook(db1m, book1m) : '';
   const url10k = scenarios.has('10k') ? await postgresBook(db10k, book10k) : '';
   const pgliteDir = join(benchDir, 'pglite-1m');
   if (scenarios.has('c')) await pgliteBook(pgliteDir, book1m);
@@ -191,53 +191,15 @@ async function main(): Promise<void> {
     await bare.stop();
   }
 
-  if (scenarios.has('b') || scenarios.has('10k')) {
-    const biller = await startBiller('biller-postgres-1m', { DATABASE_URL: url1m });
-    if (scenarios.has('b')) {
-      await measure(
-        'b',
-        'biller fetchBills, PostgreSQL, 1M bills',
-        { server: biller, database: db1m },
-        {
-          url: `${biller.url}/bills/fetchBills`,
-          method: 'POST',
-          headers: fetchBillsHeaders,
-          bodies: bodies1m,
-        },
-      );
-    }
-    await biller.stop();
+  if (scenarios.has('b')) {
+    await billerFetchBills('b', 'biller fetchBills, PostgreSQL, 1M bills', { DATABASE_URL: url1m }, db1m, bodies1m);
   }
   if (scenarios.has('10k')) {
-    const biller = await startBiller('biller-postgres-10k', { DATABASE_URL: url10k });
-    await measure(
-      'b10k',
-      'biller fetchBills, PostgreSQL, 10k bills',
-      { server: biller, database: db10k },
-      {
-        url: `${biller.url}/bills/fetchBills`,
-        method: 'POST',
-        headers: fetchBillsHeaders,
-        bodies: bodies10k,
-      },
-    );
-    await biller.stop();
+    const what = 'biller fetchBills, PostgreSQL, 10k bills';
+    await billerFetchBills('b10k', what, { DATABASE_URL: url10k }, db10k, bodies10k);
   }
-
   if (scenarios.has('c')) {
-    const biller = await startBiller('biller-pglite-1m', { DATA_DIR: pgliteDir });
-    await measure(
-      'c',
-      'biller fetchBills, PGlite, 1M bills',
-      { server: biller },
-      {
-        url: `${biller.url}/bills/fetchBills`,
-        method: 'POST',
-        headers: fetchBillsHeaders,
-        bodies: bodies1m,
-      },
-    );
-    await biller.stop();
+    await billerFetchBills('c', 'biller fetchBills, PGlite, 1M bills', { DATA_DIR: pgliteDir }, undefined, bodies1m);
   }
 
   if (scenarios.has('d')) {
@@ -292,6 +254,23 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(`total time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Starts the biller on a database, measures fetchBills with `bodies`, stops it. */
+async function billerFetchBills(
+  key: string,
+  what: string,
+  databaseEnv: Record<string, string>,
+  database: string | undefined,
+  bodies: string[],
+): Promise<void> {
+  const biller = await startBiller(`biller-${key}`, databaseEnv);
+  try {
+    const spec = { url: `${biller.url}/bills/fetchBills`, method: 'POST', headers: fetchBillsHeaders, bodies } as const;
+    await measure(key, what, { server: biller, ...(database ? { database } : {}) }, spec);
+  } finally {
+    await biller.stop();
+  }
 }
 
 async function countPayments(url: string): Promise<number> {
