@@ -7,5 +7,6 @@ export default defineConfig({
     // A portal build (when specs/dist is stale) plus a Chromium session per suite.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    setupFiles: ['./fuzz/support/seed.ts'],
   },
 });
