@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, Row } from './db.ts';
 
@@ -14,6 +15,19 @@ const typeParsers = {
   }) as typeof pg.types.getTypeParser,
 };
 
+// Each statement with parameters is sent by name, so PostgreSQL parses and plans it once per connection instead
+// of on every call (planning the bills join cost 0.7 ms against 0.15 ms to run it). The name is derived from
+// the text, so the same SQL always maps to the same server-side statement. Not for PgBouncer transaction mode.
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 export interface PostgresOptions {
   /** Pool size; the default suits one biller process. */
   max?: number;
@@ -25,7 +39,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   pool.on('error', () => {});
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query<R>(sql, params as unknown[]);
+      const result = await q.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] });
       return result.rows;
     },
     async exec(sql: string) {
