@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.ts';
 import { prepareDatabase } from '../src/db/prepare.ts';
-import { accountsOf, findCustomers, outstandingBills } from '../src/ledger/customers.ts';
+import { accountsOf, findCustomers, findCustomersWithBills } from '../src/ledger/customers.ts';
 import { payAccount, payBill, refundPayment, reversePayment } from '../src/ledger/payments.ts';
 import { createLedger, forEachEngine, type TestDatabase } from './support/db.ts';
 
@@ -25,9 +25,9 @@ async function expectConsistent(db: Db): Promise<void> {
 }
 
 const vishakhaBills = async (db: Db) => {
-  const [vishakha] = await findCustomers(db, { customerReference: 'AY1234' });
+  const [vishakha] = await findCustomersWithBills(db, { customerReference: 'AY1234' });
   if (!vishakha) throw new Error('demo customer missing');
-  return outstandingBills(db, vishakha.id);
+  return vishakha.bills;
 };
 
 forEachEngine('ledger', (engine) => {
@@ -43,6 +43,19 @@ forEachEngine('ledger', (engine) => {
     expect(await prepareDatabase(t.db, { demo: true })).toEqual({ applied: [], seeded: false });
     const [count] = await t.db.query<{ n: bigint }>('SELECT count(*) AS n FROM bills');
     expect(count?.n).toBe(3n);
+  });
+
+  it('reads customers with their bills in one statement: none owed, and two holders of one account', async () => {
+    const [ravi, ...others] = await findCustomersWithBills(t.db, { customerReference: 'AY5678' });
+    expect(others).toEqual([]);
+    expect(ravi?.name).toBe('Ravi Kumar');
+    expect(ravi?.bills).toEqual([]);
+    const holders = await findCustomersWithBills(t.db, { accountNumber: 'LN-AY1234' });
+    expect(holders.map((c) => [c.customerReference, c.bills.map((b) => b.partnerBillId)])).toEqual([
+      ['AY1234', ['TESTING-002', 'TEST-124']],
+      ['AY1235', ['TESTING-002', 'TEST-124']],
+    ]);
+    expect(await findCustomersWithBills(t.db, {})).toEqual([]);
   });
 
   it("lists Vishakha's bills in the seed's order and shares the account with the co-borrower", async () => {

@@ -8,7 +8,7 @@ import type { Db } from '../db/db.ts';
 import { type KaleidofinErrorCode, kaleidofinErrorBody, problemResponse } from '../errors/envelopes.ts';
 import { describeIssue } from '../errors/zod-issues.ts';
 import type { Exactness } from '../ledger/book.ts';
-import { type CustomerCriteria, findCustomers, outstandingBills } from '../ledger/customers.ts';
+import { type CustomerCriteria, findCustomersWithBills } from '../ledger/customers.ts';
 import { payBill } from '../ledger/payments.ts';
 import {
   BillIdentifierList,
@@ -128,13 +128,13 @@ export function kaleidofinRoutes(db: Db, checkKey: KeyCheck): OpenAPIHono {
       );
     }
     const field = `[${firstUsed}].identifierValue`;
-    const customers = matchesNobody ? [] : await findCustomers(db, criteria, 2);
+    const customers = matchesNobody ? [] : await findCustomersWithBills(db, criteria, 2);
     const [customer] = customers;
     if (!customer) return fail(c, 404, 'CUSTOMER_NOT_FOUND', 'No customer matches the given identifiers', field);
     if (customers.length > 1) {
       return fail(c, 404, 'CUSTOMER_NOT_FOUND', 'The identifiers match more than one customer: send customerId', field);
     }
-    const bills = await outstandingBills(db, customer.id);
+    const { bills } = customer;
     // Keys in the seed's order, so the JSON reads exactly as the seed prints it.
     return c.json(
       {

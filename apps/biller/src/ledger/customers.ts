@@ -48,7 +48,8 @@ function toCustomer(row: CustomerRow): Customer {
   };
 }
 
-export async function findCustomers(db: Queryable, criteria: CustomerCriteria, limit = 50): Promise<Customer[]> {
+/** The WHERE clause (on `customers c`) and its parameters for `criteria`; undefined when nothing is asked. */
+function customerFilter(criteria: CustomerCriteria): { where: string; params: unknown[] } | undefined {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: (placeholder: string) => string, value: string | undefined) => {
@@ -68,10 +69,15 @@ export async function findCustomers(db: Queryable, criteria: CustomerCriteria, l
                WHERE h.customer_id = c.id AND a.account_number = ${p})`,
     criteria.accountNumber,
   );
-  if (where.length === 0) return [];
-  params.push(limit);
+  return where.length === 0 ? undefined : { where: where.join(' AND '), params };
+}
+
+export async function findCustomers(db: Queryable, criteria: CustomerCriteria, limit = 50): Promise<Customer[]> {
+  const filter = customerFilter(criteria);
+  if (!filter) return [];
+  const params = [...filter.params, limit];
   const rows = await db.query<CustomerRow>(
-    `SELECT ${customerColumns} FROM customers c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+    `SELECT ${customerColumns} FROM customers c WHERE ${filter.where} ORDER BY c.id LIMIT $${params.length}`,
     params,
   );
   return rows.map(toCustomer);
@@ -89,37 +95,74 @@ export interface OutstandingBill {
   accountNumber: string;
 }
 
-/** Bills with something left to pay, on the customer's active accounts, in the order they were issued. */
-export async function outstandingBills(db: Queryable, customerId: bigint): Promise<OutstandingBill[]> {
-  const rows = await db.query<{
-    partner_bill_id: string;
-    name: string;
-    amount_paise: bigint;
-    paid_paise: bigint;
-    generated_on: string;
-    due_on: string;
-    exactness: Exactness;
-    account_number: string;
-  }>(
-    `SELECT b.partner_bill_id, b.name, b.amount_paise, b.paid_paise, b.generated_on, b.due_on, b.exactness,
-            a.account_number
-     FROM account_holders h
-     JOIN accounts a ON a.id = h.account_id AND a.status = 'active'
-     JOIN bills b ON b.account_id = a.id AND b.paid_paise < b.amount_paise
-     WHERE h.customer_id = $1
-     ORDER BY b.id`,
-    [customerId],
+export interface CustomerWithBills extends Customer {
+  /** Bills with something left to pay, on the customer's active accounts, in the order they were issued. */
+  bills: OutstandingBill[];
+}
+
+interface CustomerBillRow extends CustomerRow {
+  partner_bill_id: string | null;
+  bill_name: string | null;
+  amount_paise: bigint | null;
+  paid_paise: bigint | null;
+  generated_on: string | null;
+  due_on: string | null;
+  exactness: Exactness | null;
+  account_number: string | null;
+}
+
+/**
+ * Customers matching `criteria` with their outstanding bills, in one statement (one round trip: this is
+ * fetchBills' whole read, and the hot path of the biller).
+ */
+export async function findCustomersWithBills(
+  db: Queryable,
+  criteria: CustomerCriteria,
+  limit = 50,
+): Promise<CustomerWithBills[]> {
+  const filter = customerFilter(criteria);
+  if (!filter) return [];
+  const params = [...filter.params, limit];
+  const rows = await db.query<CustomerBillRow>(
+    `WITH found AS (
+       SELECT ${customerColumns} FROM customers c WHERE ${filter.where} ORDER BY c.id LIMIT $${params.length}
+     )
+     SELECT f.*, o.partner_bill_id, o.bill_name, o.amount_paise, o.paid_paise, o.generated_on, o.due_on,
+            o.exactness, o.account_number
+     FROM found f
+     LEFT JOIN LATERAL (
+       SELECT b.id AS bill_id, b.partner_bill_id, b.name AS bill_name, b.amount_paise, b.paid_paise,
+              b.generated_on, b.due_on, b.exactness, a.account_number
+       FROM account_holders h
+       JOIN accounts a ON a.id = h.account_id AND a.status = 'active'
+       JOIN bills b ON b.account_id = a.id AND b.paid_paise < b.amount_paise
+       WHERE h.customer_id = f.id
+     ) o ON true
+     ORDER BY f.id, o.bill_id`,
+    params,
   );
-  return rows.map((row) => ({
-    partnerBillId: row.partner_bill_id,
-    name: row.name,
-    outstandingPaise: row.amount_paise - row.paid_paise,
-    amountPaise: row.amount_paise,
-    generatedOn: row.generated_on,
-    dueOn: row.due_on,
-    exactness: row.exactness,
-    accountNumber: row.account_number,
-  }));
+  const customers = new Map<bigint, CustomerWithBills>();
+  for (const row of rows) {
+    let customer = customers.get(row.id);
+    if (!customer) {
+      customer = { ...toCustomer(row), bills: [] };
+      customers.set(row.id, customer);
+    }
+    // A customer without outstanding bills comes back once, with the bill columns null.
+    if (row.partner_bill_id === null) continue;
+    const amountPaise = row.amount_paise as bigint;
+    customer.bills.push({
+      partnerBillId: row.partner_bill_id,
+      name: row.bill_name as string,
+      outstandingPaise: amountPaise - (row.paid_paise as bigint),
+      amountPaise,
+      generatedOn: row.generated_on as string,
+      dueOn: row.due_on as string,
+      exactness: row.exactness as Exactness,
+      accountNumber: row.account_number as string,
+    });
+  }
+  return [...customers.values()];
 }
 
 export interface AccountSummary {
