@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.ts';
 import { prepareDatabase } from '../src/db/prepare.ts';
 import { accountsOf, findCustomers, findCustomersWithBills } from '../src/ledger/customers.ts';
-import { payAccount, payBill, refundPayment, reversePayment } from '../src/ledger/payments.ts';
+import { findPayment, payAccount, payBill, refundPayment, reversePayment } from '../src/ledger/payments.ts';
 import { createLedger, forEachEngine, type TestDatabase } from './support/db.ts';
 
 async function balanceOf(db: Db, accountNumber: string): Promise<bigint> {
@@ -136,8 +136,11 @@ forEachEngine('ledger', (engine) => {
       externalId: '1001',
       accountNumber: 'LN-AY1234',
       amountPaise: 50000n,
+      paidOn: '2020-08-20',
+      details: { status: 'SETTLED', confirmation_number: 'C-1' },
     });
-    expect(viaEbpp.outcome).toBe('posted');
+    // The record built from the INSERT's RETURNING reads as the stored payment does.
+    expect(viaEbpp).toEqual({ outcome: 'posted', payment: await findPayment(t.db, 'ebpp', '1001') });
     expect((await vishakhaBills(t.db)).map((b) => [b.partnerBillId, b.outstandingPaise])).toEqual([
       ['TEST-124', 70000n],
     ]);

@@ -142,22 +142,29 @@ async function allocate(
   );
 }
 
+/**
+ * Inserts the payment unless its (channel, external id) exists; undefined when it does. The record comes back
+ * from RETURNING, as a later `findPayment` would read it, without another round trip.
+ */
 async function insertPayment(
   tx: Queryable,
   payment: {
     channel: Channel;
     externalId: string;
     accountId: bigint;
+    accountNumber: string;
     billId: bigint | null;
+    partnerBillId: string | null;
     amountPaise: bigint;
     paidOn: string | null;
     details: Record<string, unknown>;
   },
-): Promise<bigint | undefined> {
-  const [row] = await tx.query<{ id: bigint }>(
+): Promise<PaymentRecord | undefined> {
+  const [row] = await tx.query<PaymentRow>(
     `INSERT INTO payments (channel, external_id, account_id, bill_id, amount_paise, paid_on, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (channel, external_id) DO NOTHING RETURNING id`,
+     ON CONFLICT (channel, external_id) DO NOTHING
+     RETURNING id, channel, external_id, amount_paise, paid_on, recorded_at, details`,
     [
       payment.channel,
       payment.externalId,
@@ -168,7 +175,7 @@ async function insertPayment(
       JSON.stringify(payment.details),
     ],
   );
-  return row?.id;
+  return row && toPayment({ ...row, account_number: payment.accountNumber, partner_bill_id: payment.partnerBillId });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -239,24 +246,24 @@ export function payBill(db: Db, input: BillPayment): Promise<BillPaymentResult> 
       return { outcome: 'amount_mismatch', exactness: bill.exactness, outstandingPaise };
     }
 
-    const paymentId = await insertPayment(tx, {
+    const payment = await insertPayment(tx, {
       channel: input.channel,
       externalId: input.externalId,
       accountId: account.id,
+      accountNumber: account.account_number,
       billId: target.id,
+      partnerBillId: input.partnerBillId,
       amountPaise: input.amountPaise,
       paidOn: input.paidOn ?? null,
       details: input.details ?? {},
     });
-    if (paymentId === undefined) {
+    if (payment === undefined) {
       // The same reference committed meanwhile for another bill (whose lock we do not hold).
       const winner = await findPayment(tx, input.channel, input.externalId);
       if (!winner) throw new Error('payment conflict without a conflicting payment');
       return repeat(winner);
     }
-    await allocate(tx, paymentId, 'payment', [{ billId: target.id, amountPaise: input.amountPaise }]);
-    const payment = await findPayment(tx, input.channel, input.externalId);
-    if (!payment) throw new Error('payment not readable after insert');
+    await allocate(tx, payment.id, 'payment', [{ billId: target.id, amountPaise: input.amountPaise }]);
     return { outcome: 'recorded', payment };
   });
 }
@@ -328,16 +335,18 @@ export function payAccount(db: Db, input: AccountPayment): Promise<AccountPaymen
       account.max_payment_paise === null ? balancePaise : smaller(account.max_payment_paise, balancePaise);
     if (input.amountPaise > maximumPaise) return { outcome: 'amount_high', maximumPaise };
 
-    const paymentId = await insertPayment(tx, {
+    const payment = await insertPayment(tx, {
       channel: input.channel,
       externalId: input.externalId,
       accountId: account.id,
+      accountNumber: account.account_number,
       billId: null,
+      partnerBillId: null,
       amountPaise: input.amountPaise,
       paidOn: input.paidOn ?? null,
       details: input.details ?? {},
     });
-    if (paymentId === undefined) {
+    if (payment === undefined) {
       const winner = await earlierOf();
       if (!winner) throw new Error('payment conflict without a conflicting payment');
       return winner;
@@ -351,9 +360,7 @@ export function payAccount(db: Db, input: AccountPayment): Promise<AccountPaymen
       moves.push({ billId: bill.id, amountPaise: take });
       left -= take;
     }
-    await allocate(tx, paymentId, 'payment', moves);
-    const payment = await findPayment(tx, input.channel, input.externalId);
-    if (!payment) throw new Error('payment not readable after insert');
+    await allocate(tx, payment.id, 'payment', moves);
     return { outcome: 'posted', payment };
   });
 }
