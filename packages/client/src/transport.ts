@@ -42,8 +42,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   statuses: DEFAULT_RETRY_STATUSES,
 };
 
-export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
-export type Transport = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+/** The underlying fetch; the transport always calls it with an absolute URL string and a RequestInit. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type Transport = FetchLike;
 
 export interface RetryEvent {
   /** The attempt that just failed, from 1. */
@@ -69,32 +70,12 @@ export interface TransportOptions {
   /** Uniform in [0, 1); injectable so tests can pin the jitter. */
   random?: () => number;
   /** Waits between attempts; must reject with `signal.reason` when the signal aborts. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Clock for `Retry-After` dates. */
   now?: () => number;
   /** Called before each retry, for logs and metrics. */
   onRetry?: (event: RetryEvent) => void;
 }
-
-// Everything a RequestInit can carry that `new Request` understands; other keys (undici's `dispatcher`,
-// openapi-fetch's `requestInitExt`) are forwarded to the underlying fetch untouched.
-const REQUEST_INIT_KEYS = new Set([
-  'body',
-  'cache',
-  'credentials',
-  'duplex',
-  'headers',
-  'integrity',
-  'keepalive',
-  'method',
-  'mode',
-  'priority',
-  'redirect',
-  'referrer',
-  'referrerPolicy',
-  'signal',
-  'window',
-]);
 
 export function createTransport(options: TransportOptions = {}): Transport {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -114,28 +95,23 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const retryStatuses = new Set(policy.statuses);
 
   return async function transport(input, init) {
-    const { standardInit, extensionInit } = splitInit(init);
-    // The caller's Request stays unread: openapi-fetch hands it to middleware again after we return.
-    const base = new Request(input instanceof Request ? input.clone() : input, standardInit);
-    const headers = new Headers(base.headers);
-    const marker = headers.get(IDEMPOTENT_HEADER);
-    headers.delete(IDEMPOTENT_HEADER);
-    const repeatable = marker === null ? SAFE_METHODS.has(base.method) : marker.trim() === '1';
-    const callerSignal = base.signal;
-    const where = { method: base.method, url: base.url };
+    const { url, init: sent, callerSignal } = await outgoing(input, init);
+    const method = sent.method ?? 'GET';
+    const marker = sent.headers.get(IDEMPOTENT_HEADER);
+    sent.headers.delete(IDEMPOTENT_HEADER);
+    const repeatable = marker === null ? SAFE_METHODS.has(method.toUpperCase()) : marker.trim() === '1';
+    const where = { method, url };
 
     for (let attempt = 1; ; attempt++) {
-      callerSignal.throwIfAborted();
+      callerSignal?.throwIfAborted();
       const timeout = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
-      const signal = timeout === undefined ? callerSignal : AbortSignal.any([callerSignal, timeout]);
-      // A fresh clone per attempt, so a body stream is replayed byte for byte.
-      const request = new Request(base.clone(), { headers, signal });
+      const signal = timeout && callerSignal ? AbortSignal.any([callerSignal, timeout]) : (timeout ?? callerSignal);
 
       let response: Response;
       try {
-        response = await fetchImpl(request, extensionInit);
+        response = await fetchImpl(url, { ...sent, signal });
       } catch (error) {
-        if (callerSignal.aborted) {
+        if (callerSignal?.aborted) {
           if (repeatable) throw callerSignal.reason;
           throw new OutcomeUnknownError({ ...where, reason: 'aborted', cause: callerSignal.reason });
         }
@@ -179,17 +155,66 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 }
 
-function splitInit(init: RequestInit | undefined): {
-  standardInit: RequestInit;
-  extensionInit: Record<string, unknown> | undefined;
-} {
-  const standard: Record<string, unknown> = {};
-  const extension: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(init ?? {})) {
-    if (REQUEST_INIT_KEYS.has(key)) standard[key] = value;
-    else extension[key] = value;
-  }
-  return { standardInit: standard, extensionInit: Object.keys(extension).length > 0 ? extension : undefined };
+interface Outgoing {
+  url: string;
+  /** What every attempt hands the underlying fetch, but for the signal. */
+  init: RequestInit & { headers: Headers };
+  callerSignal: AbortSignal | undefined;
+}
+
+/**
+ * fetch's arguments as a URL and a RequestInit, body read once so that each attempt re-sends it byte for byte.
+ * Handing undici a Request would make it copy the Request again on every attempt, at a measurable CPU cost.
+ */
+async function outgoing(input: string | URL | Request, init: RequestInit = {}): Promise<Outgoing> {
+  // As in new Request(request, init), a key of init that is not undefined replaces the Request's own. Keys a
+  // Request does not know (undici's `dispatcher`) pass through to the underlying fetch.
+  const merged: Record<string, unknown> = input instanceof Request ? requestInit(input) : {};
+  for (const [key, value] of Object.entries(init)) if (value !== undefined) merged[key] = value;
+  const { signal, body, ...rest } = merged as RequestInit;
+  const headers = new Headers(rest.headers);
+  return {
+    // Parsed here so that a bad URL throws before sending, never as a network error to retry.
+    url: input instanceof Request ? input.url : new URL(input).href,
+    init: { ...rest, headers, body: await replayable(body, headers) },
+    callerSignal: signal ?? undefined,
+  };
+}
+
+// What a Request carries that changes what fetch does, besides its url and body.
+const REQUEST_KEYS = [
+  'method',
+  'headers',
+  'signal',
+  'cache',
+  'credentials',
+  'integrity',
+  'keepalive',
+  'mode',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+] as const;
+
+/**
+ * A Request as a RequestInit. The body comes from a clone: openapi-fetch hands the caller's Request to middleware
+ * again after we return, so it must stay unread.
+ */
+function requestInit(request: Request): Record<string, unknown> {
+  const init: Record<string, unknown> = { body: request.body === null ? null : request.clone().body };
+  for (const key of REQUEST_KEYS) init[key] = request[key];
+  return init;
+}
+
+/** A body as a string or bytes that can be sent again; a stream, form or Blob is read once, here. */
+async function replayable(body: RequestInit['body'], headers: Headers): Promise<string | ArrayBuffer | null> {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return body;
+  // Response reads any BodyInit as fetch would, including the content type a form or Blob implies.
+  const read = new Response(body);
+  const type = read.headers.get('content-type');
+  if (type !== null && !headers.has('content-type')) headers.set('content-type', type);
+  return read.arrayBuffer();
 }
 
 /** setTimeout as a promise that rejects with `signal.reason` as soon as the signal aborts. */

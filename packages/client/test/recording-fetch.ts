@@ -4,6 +4,7 @@ import type { FetchLike } from '../src/transport.ts';
 export type Step = Response | Error | 'hang' | ((request: Request) => Response | Promise<Response>);
 
 export interface RecordedCall {
+  /** The call's (input, init) as one Request, for reading its url, method and headers. */
   request: Request;
   init: RequestInit | undefined;
   /** The body text as it arrived on this attempt. */
@@ -13,22 +14,23 @@ export interface RecordedCall {
 
 const hanging = new Set<Promise<Response>>();
 
-/** A fetch that records every Request it is given and answers from a script, in order. */
+/** A fetch that records every call it gets and answers from a script, in order. */
 export function recordingFetch(script: Step[]): { fetch: FetchLike; calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
-  const fetch: FetchLike = async (request, init) => {
+  const fetch: FetchLike = async (input, init) => {
+    const request = new Request(input, init);
     const body = await request.clone().text();
     calls.push({ request, init, body, headers: Object.fromEntries(request.headers) });
     const step = script.shift();
     if (step === undefined) throw new Error(`script exhausted at call ${calls.length}`);
     if (step === 'hang') {
+      const signal = init?.signal ?? request.signal;
       const hang = new Promise<Response>((_resolve, reject) => {
-        if (request.signal.aborted) reject(request.signal.reason);
-        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       });
-      // A real fetch is rooted by its socket. This one must be rooted by hand: undici links a Request's
-      // signal to the signal it was built with through a WeakRef, so an unrooted hang (and the test awaiting
-      // it) can be garbage-collected before the timeout reaches it.
+      // A real fetch is rooted by its socket. This one must be rooted by hand, or the hang (and the test
+      // awaiting it) can be garbage-collected before the timeout reaches it.
       hanging.add(hang);
       return hang.finally(() => hanging.delete(hang));
     }

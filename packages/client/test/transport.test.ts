@@ -133,7 +133,7 @@ describe('requests safe to repeat (GET)', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ kind: 'timeout', timeoutMs: 15, attempts: 2 });
     expect(calls).toHaveLength(2);
-    expect(calls.every((c) => c.request.signal.aborted)).toBe(true);
+    expect(calls.every((c) => c.init?.signal?.aborted)).toBe(true);
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
   });
 
@@ -302,7 +302,7 @@ describe('caller abort of a request safe to repeat', () => {
     const { transport, calls } = setup([status(503), status(200)], {
       sleep: async (_ms, signal) => {
         controller.abort(new Error('shutting down'));
-        signal.throwIfAborted();
+        signal?.throwIfAborted();
       },
     });
     const error = await rejection(transport(BILL, { signal: controller.signal }));
@@ -342,7 +342,52 @@ describe('plumbing', () => {
     const { transport, calls } = setup([status(200)]);
     const dispatcher = { name: 'agent' } as unknown as RequestInit['dispatcher'];
     await transport(BILL, { dispatcher });
-    expect(calls[0]?.init).toEqual({ dispatcher });
+    expect(calls[0]?.init?.dispatcher).toBe(dispatcher);
+  });
+
+  it('calls the underlying fetch with a URL string and a RequestInit, never a Request', async () => {
+    const seen: [unknown, RequestInit | undefined][] = [];
+    const transport = createTransport({
+      fetch: async (input, init) => {
+        seen.push([input, init]);
+        return status(200);
+      },
+    });
+    const request = new Request(PAY, { method: 'POST', body: PAYMENT_BODY, redirect: 'manual' });
+    await transport(request);
+    const [input, init] = seen[0] ?? [];
+    expect(input).toBe(PAY);
+    expect(init).not.toBeInstanceOf(Request);
+    expect(init).toMatchObject({ method: 'POST', redirect: 'manual' });
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    expect(request.bodyUsed).toBe(false);
+  });
+
+  it('lets init replace what the Request carries, as fetch(request, init) does', async () => {
+    const { transport, calls } = setup([status(200)]);
+    const request = new Request(PAY, { method: 'POST', body: 'old', headers: { 'x-a': '1' } });
+    await transport(request, { body: PAYMENT_BODY, headers: { 'x-b': '2' }, signal: undefined });
+    expect(calls[0]?.body).toBe(PAYMENT_BODY);
+    expect(calls[0]?.headers).toMatchObject({ 'x-b': '2' });
+    expect(calls[0]?.headers).not.toHaveProperty('x-a');
+    expect(calls[0]?.request.method).toBe('POST');
+  });
+
+  it('replays a form body with the content type it implies', async () => {
+    const { transport, calls } = setup([status(503), status(200)]);
+    const body = new URLSearchParams({ account_number: 'A1' });
+    await transport(PAY, { method: 'POST', body, headers: { [IDEMPOTENT_HEADER]: '1' } });
+    expect(calls.map((c) => c.body)).toEqual(['account_number=A1', 'account_number=A1']);
+    expect(calls.map((c) => c.headers['content-type'])).toEqual([
+      'application/x-www-form-urlencoded;charset=UTF-8',
+      'application/x-www-form-urlencoded;charset=UTF-8',
+    ]);
+  });
+
+  it('throws a bad URL at once, without sending', async () => {
+    const { transport, calls } = setup([status(200)]);
+    await expect(transport('/relative', { method: 'POST' })).rejects.toThrow(TypeError);
+    expect(calls).toHaveLength(0);
   });
 
   it('rejects nonsense options early', () => {
