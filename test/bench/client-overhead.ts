@@ -2,7 +2,8 @@
 // signing middleware, retry transport) against a raw `fetch` sending the same signed request, both against
 // the bare server, at a fixed concurrency, in alternating short slices so drift hits both alike. Prints one
 // JSON line: per mode, the rounds' calls per second, latency percentiles and client CPU time per call.
-import { createEkoClient, ekoSecretKey, ekoTimestamp, fetchEkoBill } from '@bbps-kit/client';
+import { createEkoClient, type EkoFetchBillQuery, ekoSecretKey, ekoTimestamp, fetchEkoBill } from '@bbps-kit/client';
+import { Contract } from '@bbps-kit/contracts/validator';
 
 const [baseUrl, warmupSec, rounds, roundSec, concurrency] = [
   process.argv[2] as string,
@@ -11,16 +12,13 @@ const [baseUrl, warmupSec, rounds, roundSec, concurrency] = [
 
 const developerKey = 'bench-developer-key';
 const accessKey = 'bench-access-key';
-const customer = {
-  initiator_id: '9962981729',
-  user_code: '20810200',
-  utility_acc_no: '1234567890',
-  confirmation_mobile_no: '9999988888',
-  sender_name: 'Ramesh Kumar',
-  operator_id: '83',
-  source_ip: '192.168.1.1',
-  latlong: '28.6139,77.2090',
-};
+// The seed's fetch-bill query: every required query parameter of fetchBill at its example in the contract.
+const customer = Object.fromEntries(
+  (await Contract.load('eko-bbps'))
+    .parameters('fetchBill')
+    .filter((p) => p.in === 'query' && p.required)
+    .map((p) => [p.name, String(p.example)]),
+) as EkoFetchBillQuery & Record<string, string>;
 
 const eko = createEkoClient({ baseUrl, developerKey, accessKey });
 const viaClient = async () => {

@@ -1,6 +1,7 @@
 // The clients' middleware and transport wiring, on a recording fetch: what goes on the wire, what is retried,
 // what is never re-sent.
 import { inspect } from 'node:util';
+import { Contract } from '@bbps-kit/contracts/validator';
 import { describe, expect, it } from 'vitest';
 import {
   createDigiledgeClient,
@@ -19,6 +20,7 @@ import {
   TimeoutError,
   unwrap,
 } from '../src/index.ts';
+import { ekoSeedFetchBillQuery } from './eko-seed.ts';
 import { json, networkError, recordingFetch, type Step, status } from './recording-fetch.ts';
 
 const BASE = 'https://api.test';
@@ -41,16 +43,7 @@ function eko(script: Step[], options: { accessKey?: string; requestHash?: boolea
   return { client, calls: recorder.calls };
 }
 
-const query = {
-  initiator_id: '9962981729',
-  user_code: '20810200',
-  utility_acc_no: '1234567890',
-  confirmation_mobile_no: '9999988888',
-  sender_name: 'Ramesh Kumar',
-  operator_id: '83',
-  source_ip: '192.168.1.1',
-  latlong: '28.6139,77.2090',
-};
+const query = ekoSeedFetchBillQuery(await Contract.load('eko-bbps'));
 const payment: EkoPayBillInput = { ...query, client_ref_id: 'REQ-1', amountPaise: 135000n };
 const { amountPaise: _paise, ...paymentFields } = payment;
 const payBody = { ...paymentFields, amount: '1350' };

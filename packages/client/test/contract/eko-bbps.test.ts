@@ -2,41 +2,16 @@ import { Contract } from '@bbps-kit/contracts/validator';
 import { expect, it } from 'vitest';
 import { run as runExample } from '../../examples/eko.ts';
 import { createEkoClient, type EkoClient, type EkoPayBillRequest } from '../../src/index.ts';
+import { ekoSeedFetchBillQuery } from '../eko-seed.ts';
 import { type Call, contractSuite } from './support.ts';
 
 const contract = await Contract.load('eko-bbps');
-const initiator_id = '9962981729';
-
-const payment: EkoPayBillRequest = {
-  initiator_id,
-  user_code: '20810200',
-  client_ref_id: 'REQ-20260101-001',
-  utility_acc_no: '1234567890',
-  confirmation_mobile_no: '9999988888',
-  sender_name: 'Ramesh Kumar',
-  operator_id: '83',
-  amount: '1350',
-  source_ip: '192.168.1.1',
-  latlong: '28.6139,77.2090',
-};
+const query = ekoSeedFetchBillQuery(contract);
+const { initiator_id } = query;
+const payment: EkoPayBillRequest = { ...query, client_ref_id: 'REQ-20260101-001', amount: '1350' };
 
 const calls: Record<string, Call<EkoClient>> = {
-  fetchBill: (client, headers) =>
-    client.GET('/customer/payment/bbps/bill', {
-      params: {
-        query: {
-          initiator_id,
-          user_code: '20810200',
-          utility_acc_no: '1234567890',
-          confirmation_mobile_no: '9999988888',
-          sender_name: 'Ramesh Kumar',
-          operator_id: '83',
-          source_ip: '192.168.1.1',
-          latlong: '28.6139,77.2090',
-        },
-      },
-      headers,
-    }),
+  fetchBill: (client, headers) => client.GET('/customer/payment/bbps/bill', { params: { query }, headers }),
   payBill: (client, headers) => client.POST('/customer/payment/bbps', { body: payment, headers }),
   getTransaction: (client, headers) =>
     client.GET('/tools/reference/transaction/{tid}', {
