@@ -38,8 +38,12 @@ export function requestLogger(logger: Logger): MiddlewareHandler<{ Variables: Re
     const given = c.req.header('x-request-id');
     const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
-    await next();
+    // Set before the handler, so it is part of the response the handler builds: setting a header on a finished
+    // response makes Hono copy it, and node-server then streams the copy instead of writing it in one go.
     c.header('x-request-id', requestId);
+    await next();
+    // A handler that returned its own Response (not built on the context) still gets the id.
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     const status = c.res.status;
     logger.log(status >= 500 ? 'error' : 'info', 'request', {
       method: c.req.method,
