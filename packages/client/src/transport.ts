@@ -13,7 +13,9 @@
  *   throws `TimeoutError` or `NetworkError`.
  * - HTTP error statuses are returned, never thrown: openapi-fetch turns them into `{ error }`.
  *
- * The per-attempt timeout covers the whole exchange, response body included.
+ * The per-attempt timeout covers the whole exchange, response body included: the transport reads the body into
+ * memory before it returns (BBPS answers are small JSON documents), so a body that stalls is a timeout of that
+ * attempt, classified and retried like any other, and no timer or abort listener outlives its request.
  */
 import { NetworkError, OutcomeUnknownError, TimeoutError } from './errors.ts';
 
@@ -104,18 +106,19 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
     for (let attempt = 1; ; attempt++) {
       callerSignal?.throwIfAborted();
-      const timeout = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
-      const signal = timeout && callerSignal ? AbortSignal.any([callerSignal, timeout]) : (timeout ?? callerSignal);
-
+      const deadline = attemptDeadline(timeoutMs, callerSignal);
       let response: Response;
       try {
-        response = await fetchImpl(url, { ...sent, signal });
+        response = await fetchImpl(url, { ...sent, signal: deadline.signal });
+        if (!repeatable || attempt > policy.retries || !retryStatuses.has(response.status)) {
+          return await withBodyRead(response, url);
+        }
       } catch (error) {
         if (callerSignal?.aborted) {
           if (repeatable) throw callerSignal.reason;
           throw new OutcomeUnknownError({ ...where, reason: 'aborted', cause: callerSignal.reason });
         }
-        const reason = timeout?.aborted ? 'timeout' : 'network';
+        const reason = deadline.timedOut ? 'timeout' : 'network';
         const failure =
           reason === 'timeout'
             ? new TimeoutError({ ...where, timeoutMs, attempts: attempt, cause: error })
@@ -126,9 +129,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         options.onRetry?.({ attempt, delayMs, reason, ...where });
         await sleep(delayMs, callerSignal);
         continue;
+      } finally {
+        deadline.release();
       }
 
-      if (!repeatable || attempt > policy.retries || !retryStatuses.has(response.status)) return response;
       const delayMs = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
       // Release the connection; the body of a response we are discarding is of no use.
       await response.body?.cancel().catch(() => undefined);
@@ -153,6 +157,48 @@ export function createTransport(options: TransportOptions = {}): Transport {
     else return undefined;
     return Math.min(ms, policy.maxDelayMs);
   }
+}
+
+/**
+ * One attempt's signal: it aborts when the caller's signal does, or with a TimeoutError after `timeoutMs`.
+ * `release()` clears the timer and the listener as soon as the attempt is over. (`AbortSignal.timeout` combined by
+ * `AbortSignal.any` kept every request's signals, and whatever listened to them, alive for the whole timeout:
+ * 30 s of requests on the heap, measured as +90 µs of CPU per call in `pnpm bench`.)
+ */
+function attemptDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => {
+        timedOut = true;
+        controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+      }, timeoutMs)
+    : undefined;
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    release() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+// Statuses whose response cannot carry a body (new Response refuses one, even empty).
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** The same response with its body already read, so that reading it happens under the attempt's deadline. */
+async function withBodyRead(response: Response, url: string): Promise<Response> {
+  const body = await response.arrayBuffer();
+  const { status, statusText, headers } = response;
+  const read = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers });
+  // A constructed Response has an empty url; errors quote the one the answer came from.
+  Object.defineProperty(read, 'url', { value: response.url || url });
+  return read;
 }
 
 interface Outgoing {
@@ -181,28 +227,35 @@ async function outgoing(input: string | URL | Request, init: RequestInit = {}): 
   };
 }
 
-// What a Request carries that changes what fetch does, besides its url and body.
-const REQUEST_KEYS = [
-  'method',
-  'headers',
-  'signal',
-  'cache',
-  'credentials',
-  'integrity',
-  'keepalive',
-  'mode',
-  'redirect',
-  'referrer',
-  'referrerPolicy',
-] as const;
+// What a Request carries that changes what fetch does, besides its url, method, headers, body and signal, at the
+// values a Request has by default. Only values that differ are passed on: each key fetch is given costs it work
+// (all of them together measured +20 µs of CPU per call).
+const REQUEST_DEFAULTS = {
+  cache: 'default',
+  credentials: 'same-origin',
+  integrity: '',
+  keepalive: false,
+  mode: 'cors',
+  redirect: 'follow',
+  referrer: 'about:client',
+  referrerPolicy: '',
+} as const;
 
 /**
  * A Request as a RequestInit. The body comes from a clone: openapi-fetch hands the caller's Request to middleware
  * again after we return, so it must stay unread.
  */
 function requestInit(request: Request): Record<string, unknown> {
-  const init: Record<string, unknown> = { body: request.body === null ? null : request.clone().body };
-  for (const key of REQUEST_KEYS) init[key] = request[key];
+  const init: Record<string, unknown> = {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    body: request.body === null ? null : request.clone().body,
+  };
+  for (const [key, byDefault] of Object.entries(REQUEST_DEFAULTS)) {
+    const value = request[key as keyof typeof REQUEST_DEFAULTS];
+    if (value !== byDefault) init[key] = value;
+  }
   return init;
 }
 

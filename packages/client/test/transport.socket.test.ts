@@ -29,6 +29,11 @@ beforeAll(async () => {
         headers: req.headers,
       });
       if (req.url === '/slow') return; // never answers
+      if (req.url === '/stall') {
+        // Headers and the first bytes of the body, then nothing.
+        res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":');
+        return;
+      }
       if (req.url === '/reset') {
         req.socket.destroy();
         return;
@@ -121,6 +126,25 @@ describe('over a real socket', () => {
     const error = await rejection(impatient(`${base}/slow`));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(await serverSaw(3)).toHaveLength(3);
+  });
+
+  it('a GET whose body stalls after the headers times out on every attempt', async () => {
+    const error = await rejection(impatient(`${base}/stall`));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(await serverSaw(3)).toHaveLength(3);
+  });
+
+  it('a payment whose body stalls after the headers is an unknown outcome, sent once', async () => {
+    const error = await rejection(impatient(`${base}/stall`, { method: 'POST', body }));
+    expect(error).toMatchObject({ kind: 'outcome-unknown', reason: 'timeout' });
+    expect(await serverSaw(1)).toHaveLength(1);
+  });
+
+  it('returns the answer with its body read and the url it came from', async () => {
+    const response = await transport(`${base}/ok`);
+    expect(response.url).toBe(`${base}/ok`);
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.json()).toEqual({ ok: true });
   });
 
   it('a GET that keeps being reset ends in NetworkError', async () => {

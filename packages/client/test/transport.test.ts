@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import createClient from 'openapi-fetch';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NetworkError, OutcomeUnknownError, TimeoutError } from '../src/errors.ts';
 import { createTransport, IDEMPOTENT_HEADER, type RetryEvent, type TransportOptions } from '../src/transport.ts';
 import { json, networkError, recordingFetch, recordingSleep, type Step, status } from './recording-fetch.ts';
@@ -135,6 +135,19 @@ describe('requests safe to repeat (GET)', () => {
     expect(calls).toHaveLength(2);
     expect(calls.every((c) => c.init?.signal?.aborted)).toBe(true);
     expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('leaves no timer behind once an attempt is answered', async () => {
+    vi.useFakeTimers();
+    try {
+      const { transport } = setup([status(503), json({ ok: true })], { timeoutMs: 30_000 });
+      const response = await transport(BILL);
+      expect(response.status).toBe(200);
+      expect(response.url).toBe(BILL);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends a single attempt with retry: false', async () => {
