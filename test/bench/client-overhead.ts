@@ -1,9 +1,20 @@
 // The client's overhead, in a process of its own: Eko's fetch-bill through createEkoClient (openapi-fetch,
 // signing middleware, retry transport) against a raw `fetch` sending the same signed request, both against
-// the bare server, at a fixed concurrency, in alternating short slices so drift hits both alike. Prints one
-// JSON line: per mode, the rounds' calls per second, latency percentiles and client CPU time per call.
-import { createEkoClient, type EkoFetchBillQuery, ekoSecretKey, ekoTimestamp, fetchEkoBill } from '@bbps-kit/client';
+// the bare server, at a fixed concurrency, in alternating short slices so drift hits all modes alike. Two more
+// modes split the difference: openapi-fetch with only the signing middleware (what the library itself costs),
+// and createEkoClient without its per-attempt timeout (what the timeout signal costs). Prints one JSON line:
+// per mode, the rounds' calls per second, latency percentiles and client CPU time per call.
+import {
+  createEkoClient,
+  type EkoFetchBillQuery,
+  ekoSecretKey,
+  ekoSigningMiddleware,
+  ekoTimestamp,
+  fetchEkoBill,
+} from '@bbps-kit/client';
+import type { EkoBbps } from '@bbps-kit/contracts';
 import { Contract } from '@bbps-kit/contracts/validator';
+import createClient from 'openapi-fetch';
 
 const [baseUrl, warmupSec, rounds, roundSec, concurrency] = [
   process.argv[2] as string,
@@ -20,10 +31,16 @@ const customer = Object.fromEntries(
     .map((p) => [p.name, String(p.example)]),
 ) as EkoFetchBillQuery & Record<string, string>;
 
-const eko = createEkoClient({ baseUrl, developerKey, accessKey });
-const viaClient = async () => {
-  const bill = await fetchEkoBill(eko, customer);
+const viaClient = (client: ReturnType<typeof createEkoClient>) => async () => {
+  const bill = await fetchEkoBill(client, customer);
   if (!bill.fetched) throw new Error('client: no bill');
+};
+
+const signedOnly = createClient<EkoBbps.paths>({ baseUrl });
+signedOnly.use(ekoSigningMiddleware({ developerKey, accessKey }));
+const viaOpenapiFetch = async () => {
+  const { data } = await signedOnly.GET('/customer/payment/bbps/bill', { params: { query: customer } });
+  if (data?.status !== 0) throw new Error('openapi-fetch: no bill');
 };
 
 const rawUrl = `${baseUrl}/customer/payment/bbps/bill?${new URLSearchParams(customer)}`;
@@ -49,20 +66,26 @@ interface ModeRound {
   cpuUsPerCall: number;
 }
 
-type Mode = 'fetch' | 'client';
-const calls: Record<Mode, () => Promise<void>> = { fetch: viaFetch, client: viaClient };
+const calls = {
+  fetch: viaFetch,
+  'openapi-fetch': viaOpenapiFetch,
+  'client-no-timeout': viaClient(createEkoClient({ baseUrl, developerKey, accessKey, timeoutMs: Infinity })),
+  client: viaClient(createEkoClient({ baseUrl, developerKey, accessKey })),
+};
+export type Mode = keyof typeof calls;
+const modes = Object.keys(calls) as Mode[];
 
 /**
  * Runs both modes for `seconds` each, in alternating slices of `sliceMs`, so that load from anything else on
  * the machine falls on both alike.
  */
 async function measure(seconds: number, sliceMs = 250): Promise<Record<Mode, ModeRound>> {
-  const totals = {
-    fetch: { latencies: [] as number[], ms: 0, cpuUs: 0 },
-    client: { latencies: [] as number[], ms: 0, cpuUs: 0 },
-  };
+  type Total = { latencies: number[]; ms: number; cpuUs: number };
+  const totals = Object.fromEntries(
+    modes.map((mode): [Mode, Total] => [mode, { latencies: [], ms: 0, cpuUs: 0 }]),
+  ) as Record<Mode, Total>;
   for (let slice = 0; slice < (seconds * 1000) / sliceMs; slice++) {
-    for (const mode of (slice % 2 === 0 ? ['fetch', 'client'] : ['client', 'fetch']) as Mode[]) {
+    for (const mode of slice % 2 === 0 ? modes : modes.toReversed()) {
       const total = totals[mode];
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -86,14 +109,13 @@ async function measure(seconds: number, sliceMs = 250): Promise<Record<Mode, Mod
     const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
     return { rps: latencies.length / (ms / 1000), p50: at(50), p99: at(99), cpuUsPerCall: cpuUs / latencies.length };
   };
-  return { fetch: figures('fetch'), client: figures('client') };
+  return Object.fromEntries(modes.map((mode) => [mode, figures(mode)])) as Record<Mode, ModeRound>;
 }
 
 await measure(warmupSec);
-const result: Record<Mode, ModeRound[]> = { fetch: [], client: [] };
+const result = Object.fromEntries(modes.map((mode) => [mode, [] as ModeRound[]])) as Record<Mode, ModeRound[]>;
 for (let i = 0; i < rounds; i++) {
   const round = await measure(roundSec);
-  result.fetch.push(round.fetch);
-  result.client.push(round.client);
+  for (const mode of modes) result[mode].push(round[mode]);
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,7 +1,7 @@
 // `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
 // Every server and load generator runs in a process of its own; each figure is the median of several timed
-// rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only a,b,c,d,e,10k,client
-// to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC, BENCH_CONNECTIONS,
+// rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only
+// a,floor,b,c,d,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC, BENCH_CONNECTIONS,
 // BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use), BENCH_BILLER_MAIN.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -34,7 +34,7 @@ const timing = {
   roundSec: env('BENCH_ROUND_SEC', flags.quick ? 3 : 10),
 };
 const connections = env('BENCH_CONNECTIONS', 32);
-const scenarios = new Set((flags.only ?? 'a,b,c,d,e,10k,client').split(','));
+const scenarios = new Set((flags.only ?? 'a,floor,b,c,d,e,10k,client').split(','));
 
 const book1m: Book = { label: '1m', customers: 100_000, billsPerCustomer: 10 };
 const book10k: Book = { label: '10k', customers: 1_000, billsPerCustomer: 10 };
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   const bodies10k = fetchBillsBodies(book10k, 10_000);
 
   console.log('datasets:');
-  const url1m = scenarios.has('b') ? await postgresBook(db1m, book1m) : '';
+  const url1m = scenarios.has('b') || scenarios.has('floor') ? await postgresBook(db1m, book1m) : '';
   const url10k = scenarios.has('10k') ? await postgresBook(db10k, book10k) : '';
   const pgliteDir = join(benchDir, 'pglite-1m');
   if (scenarios.has('c')) await pgliteBook(pgliteDir, book1m);
@@ -189,6 +189,22 @@ async function main(): Promise<void> {
     }
     if (scenarios.has('client')) await clientOverhead(bare.url);
     await bare.stop();
+  }
+
+  if (scenarios.has('floor')) {
+    const floor = await startServer({
+      name: 'floor',
+      args: [new URL('./servers/bare.ts', import.meta.url).pathname],
+      env: { DATABASE_URL: url1m },
+      ready: /listening on (\S+)/,
+    });
+    await measure(
+      'floor',
+      'bare Hono route + one prepared PostgreSQL lookup, 1M bills',
+      { server: floor, database: db1m },
+      { url: `${floor.url}/bills/fetchBills`, method: 'POST', headers: fetchBillsHeaders, bodies: bodies1m },
+    );
+    await floor.stop();
   }
 
   if (scenarios.has('b')) {
@@ -284,7 +300,14 @@ async function countPayments(url: string): Promise<number> {
   }
 }
 
-const clientResult: { fetch?: Figures & { cpu: number }; client?: Figures & { cpu: number } } = {};
+type ClientMode = 'fetch' | 'openapi-fetch' | 'client-no-timeout' | 'client';
+const clientModes: Record<ClientMode, string> = {
+  fetch: 'raw fetch, hand-signed, Eko fetch-bill',
+  'openapi-fetch': 'openapi-fetch + Eko signing middleware only',
+  'client-no-timeout': 'createEkoClient (timeoutMs: Infinity) + fetchEkoBill',
+  client: 'createEkoClient + fetchEkoBill, same request',
+};
+const clientResult: Partial<Record<ClientMode, Figures & { cpu: number }>> = {};
 async function clientOverhead(baseUrl: string): Promise<void> {
   const clientConnections = env('BENCH_CLIENT_CONCURRENCY', 1);
   console.log(`  measuring client overhead: Eko fetch-bill, concurrency ${clientConnections}`);
@@ -292,8 +315,8 @@ async function clientOverhead(baseUrl: string): Promise<void> {
   const args = [timing.warmupSec, timing.rounds, timing.roundSec, clientConnections].map(String);
   const { stdout } = await run(process.execPath, [script, baseUrl, ...args]);
   type ModeRound = Figures & { cpuUsPerCall: number };
-  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<'fetch' | 'client', ModeRound[]>;
-  for (const mode of ['fetch', 'client'] as const) {
+  const result = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<ClientMode, ModeRound[]>;
+  for (const [mode, what] of Object.entries(clientModes) as [ClientMode, string][]) {
     const rounds = result[mode];
     const m = {
       rps: median(rounds.map((r) => r.rps)),
@@ -302,8 +325,6 @@ async function clientOverhead(baseUrl: string): Promise<void> {
       cpu: median(rounds.map((r) => r.cpuUsPerCall)),
     };
     clientResult[mode] = m;
-    const what =
-      mode === 'fetch' ? 'raw fetch, hand-signed, Eko fetch-bill' : 'createEkoClient + fetchEkoBill, same request';
     const each = rounds.map((r) => fmt(r.rps, 0)).join(' / ');
     console.log(
       `| ${mode} | ${what} | ${fmt(m.rps, 0)} | ${fmt(m.p50, 3)} | ${fmt(m.p99, 3)} | client ${fmt(m.cpu, 0)} | | ${each} |`,
@@ -320,6 +341,9 @@ function printRatios(): void {
   };
   const [a, b, c, d, e, bench, b10k] = ['a', 'b', 'c', 'd', 'e', 'pgbench', 'b10k'].map(figures);
   line('b/a req/s (biller on PostgreSQL / bare Hono)', b && a && b.rps / a.rps, '≥ 0.6', (v) => v >= 0.6);
+  const floor = figures('floor');
+  line('floor/a req/s (one PostgreSQL round trip / bare Hono)', floor && a && floor.rps / a.rps, '', () => true);
+  line('b/floor req/s (biller / one PostgreSQL round trip)', b && floor && b.rps / floor.rps, '', () => true);
   line('b/d req/s (biller / Prism mock)', b && d && b.rps / d.rps, '≥ 10', (v) => v >= 10, 1);
   line('c/b req/s (PGlite / PostgreSQL)', c && b && c.rps / b.rps, '', () => true);
   line('e/pgbench req/s (postings / single-row inserts)', e && bench && e.rps / bench.rps, '', () => true, 3);
@@ -327,10 +351,16 @@ function printRatios(): void {
   const pgCpu = (key: string) => rows.find((r) => r.key === key)?.cpu.postgres;
   const [pg1m, pg10k] = [pgCpu('b'), pgCpu('b10k')];
   line('PostgreSQL CPU per fetchBills, 1M / 10k bills', pg1m && pg10k && pg1m / pg10k, '', () => true);
-  const { fetch: raw, client } = clientResult;
-  if (raw && client) {
-    line('client overhead, % time per call', (raw.rps / client.rps - 1) * 100, '< 15 %', (v) => v < 15, 1);
-    line('client overhead, % client CPU per call', (client.cpu / raw.cpu - 1) * 100, '', () => true, 1);
+  const raw = clientResult.fetch;
+  for (const [mode, target] of [
+    ['client', '< 15 %'],
+    ['client-no-timeout', ''],
+    ['openapi-fetch', ''],
+  ] as const) {
+    const over = clientResult[mode];
+    if (!raw || !over) continue;
+    line(`${mode} overhead, % time per call`, (raw.rps / over.rps - 1) * 100, target, (v) => v < 15, 1);
+    line(`${mode} overhead, % client CPU per call`, (over.cpu / raw.cpu - 1) * 100, '', () => true, 1);
   }
 }
 
