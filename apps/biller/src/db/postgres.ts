@@ -31,7 +31,7 @@ function statementName(sql: string): string {
 export interface PostgresOptions {
   /** Pool size; the default suits one biller process. */
   max?: number;
-  /** Seconds before a connection is replaced, so that cached plans follow the tables' growth. Default 30. */
+  /** Seconds before a connection is replaced, so that cached plans follow the tables' growth. Default 10. */
   maxLifetimeSeconds?: number;
 }
 
@@ -44,7 +44,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
     // payments table was nearly empty seq-scans it for the rest of the connection's life, so every posting got
     // slower as the ledger grew (postings/s fell by half within a minute in `pnpm bench`, with autovacuum off).
     // Replacing each connection after a while re-plans against the tables as they are now.
-    maxLifetimeSeconds: options.maxLifetimeSeconds ?? 30,
+    maxLifetimeSeconds: options.maxLifetimeSeconds ?? 10,
   });
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {});
