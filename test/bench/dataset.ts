@@ -228,13 +228,14 @@ export async function contractExample(
   throw new Error(`${api} ${operationId} has no example ${name}`);
 }
 
-/** Process ids of the PostgreSQL backends serving `database` now (same machine: their CPU is readable). */
-export function backendPids(database: string): Promise<number[]> {
+/**
+ * The PostgreSQL server's main process (same machine: the CPU of its whole tree is readable, backends that the
+ * biller's pool replaced during a measurement included).
+ */
+export function postmasterPid(): Promise<number> {
   return withAdmin(async (c) => {
-    const { rows } = await c.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-      [database],
-    );
-    return rows.map((row) => row.pid);
+    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   });
 }

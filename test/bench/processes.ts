@@ -117,15 +117,22 @@ export async function startServer(options: {
 /** CPU time (user + system, milliseconds) the process has used so far; 0 once it is gone. */
 export function cpuMs(pid: number): number {
   try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, and cutime 16,
+    // cstime 17: the CPU of children that have exited and been waited for, which would otherwise go uncounted.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / clockTicks;
   } catch {
     return 0;
   }
 }
 const clockTicks = 100; // USER_HZ: 100 on every Linux this runs on
+
+/** CPU used so far by a process, its descendants alive now, and those that have exited (PostgreSQL backends). */
+export function treeCpuMs(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + cpuMs(pid), 0);
+}
 
 /** The process and all its descendants (Prism runs under the mock's wrapper). */
 export function processTree(root: number): number[] {

@@ -11,7 +11,6 @@ import pg from 'pg';
 import {
   adminUrl,
   type Book,
-  backendPids,
   benchDir,
   contractExample,
   dropDatabase,
@@ -19,12 +18,13 @@ import {
   pgliteBook,
   postgresBook,
   postingBodies,
+  postmasterPid,
   removeCsvFiles,
 } from './dataset.ts';
 import { explainFetchBills } from './explain.ts';
 import { type Figures, type LoadResult, type LoadSpec, median, runLoad } from './load.ts';
 import { pgbenchDatabase, runPgbench } from './pgbench.ts';
-import { cpuMs, processTree, repoRoot, run, type Server, startServer, stopAll } from './processes.ts';
+import { repoRoot, run, type Server, startServer, stopAll, treeCpuMs } from './processes.ts';
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -84,38 +84,31 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 
-/** CPU used so far by a server's process tree and by the PostgreSQL backends of its database. */
-async function cpuSnapshot(
-  server: Server,
-  database?: string,
-): Promise<{ server: number; postgres: Map<number, number> }> {
-  const backends = database ? await backendPids(database) : [];
+/** CPU used so far by a server's process tree and, when it uses PostgreSQL, by the whole PostgreSQL server. */
+async function cpuSnapshot(server: Server, postgres: boolean): Promise<{ server: number; postgres: number }> {
   return {
-    server: processTree(server.pid).reduce((sum, pid) => sum + cpuMs(pid), 0),
-    postgres: new Map(backends.map((pid) => [pid, cpuMs(pid)])),
+    server: treeCpuMs(server.pid),
+    postgres: postgres ? treeCpuMs(await postmasterPid()) : Number.NaN,
   };
 }
 
 async function measure(
   key: string,
   what: string,
-  target: { server: Server; database?: string },
+  target: { server: Server; postgres: boolean },
   spec: Omit<LoadSpec, keyof typeof timing | 'connections'>,
 ) {
   const body = spec.bodies?.[0]?.replaceAll('{{id}}', '1');
   await expectOk(spec.url, { method: spec.method, headers: spec.headers, ...(body ? { body } : {}) });
   console.log(`  measuring ${key}: ${what}`);
-  const before = await cpuSnapshot(target.server, target.database);
+  const before = await cpuSnapshot(target.server, target.postgres);
   // The probe above used id 1; the load's ids start after it.
   const result = await runLoad({ ...spec, ...timing, connections, firstId: 2 });
-  const after = await cpuSnapshot(target.server, target.database);
-  // Backends opened during the load count from zero; the pool keeps them open until the server stops.
-  let postgres = 0;
-  for (const [pid, ms] of after.postgres) postgres += ms - (before.postgres.get(pid) ?? 0);
+  const after = await cpuSnapshot(target.server, target.postgres);
   const perAnswer = (ms: number) => (ms * 1000) / result.answers;
   const cpu = {
     server: perAnswer(after.server - before.server),
-    postgres: target.database ? perAnswer(postgres) : Number.NaN,
+    postgres: perAnswer(after.postgres - before.postgres),
     load: perAnswer(result.loadCpuMs),
   };
   rows.push({ key, what, result, cpu });
@@ -178,7 +171,7 @@ async function main(): Promise<void> {
       await measure(
         'a',
         'bare Hono route, constant seed answer',
-        { server: bare },
+        { server: bare, postgres: false },
         {
           url: `${bare.url}/bills/fetchBills`,
           method: 'POST',
@@ -201,21 +194,21 @@ async function main(): Promise<void> {
     await measure(
       'floor',
       'bare Hono route + one prepared PostgreSQL lookup, 1M bills',
-      { server: floor, database: db1m },
+      { server: floor, postgres: true },
       { url: `${floor.url}/bills/fetchBills`, method: 'POST', headers: fetchBillsHeaders, bodies: bodies1m },
     );
     await floor.stop();
   }
 
   if (scenarios.has('b')) {
-    await billerFetchBills('b', 'biller fetchBills, PostgreSQL, 1M bills', { DATABASE_URL: url1m }, db1m, bodies1m);
+    await billerFetchBills('b', 'biller fetchBills, PostgreSQL, 1M bills', { DATABASE_URL: url1m }, bodies1m);
   }
   if (scenarios.has('10k')) {
     const what = 'biller fetchBills, PostgreSQL, 10k bills';
-    await billerFetchBills('b10k', what, { DATABASE_URL: url10k }, db10k, bodies10k);
+    await billerFetchBills('b10k', what, { DATABASE_URL: url10k }, bodies10k);
   }
   if (scenarios.has('c')) {
-    await billerFetchBills('c', 'biller fetchBills, PGlite, 1M bills', { DATA_DIR: pgliteDir }, undefined, bodies1m);
+    await billerFetchBills('c', 'biller fetchBills, PGlite, 1M bills', { DATA_DIR: pgliteDir }, bodies1m);
   }
 
   if (scenarios.has('d')) {
@@ -227,7 +220,7 @@ async function main(): Promise<void> {
     await measure(
       'd',
       'Prism mock fetchBills (pnpm mock)',
-      { server: mock },
+      { server: mock, postgres: false },
       {
         url: `${mock.url}/bills/fetchBills`,
         method: 'POST',
@@ -244,7 +237,7 @@ async function main(): Promise<void> {
     await measure(
       'e',
       'biller EBPP paymentposting, PostgreSQL, committed',
-      { server: biller, database: postingDatabase },
+      { server: biller, postgres: true },
       {
         url: `${biller.url}/paymentposting`,
         method: 'POST',
@@ -277,13 +270,12 @@ async function billerFetchBills(
   key: string,
   what: string,
   databaseEnv: Record<string, string>,
-  database: string | undefined,
   bodies: string[],
 ): Promise<void> {
   const biller = await startBiller(`biller-${key}`, databaseEnv);
   try {
     const spec = { url: `${biller.url}/bills/fetchBills`, method: 'POST', headers: fetchBillsHeaders, bodies } as const;
-    await measure(key, what, { server: biller, ...(database ? { database } : {}) }, spec);
+    await measure(key, what, { server: biller, postgres: 'DATABASE_URL' in databaseEnv }, spec);
   } finally {
     await biller.stop();
   }
