@@ -41,7 +41,10 @@ function keyList(value: string | undefined): string[] {
     .filter((key) => key.length > 0);
 }
 
-/** Where the data lives: DATABASE_URL, else embedded PGlite under DATA_DIR. Shared with the import command. */
+/**
+ * Where the data lives: DATABASE_URL (with DATABASE_POOL_SIZE connections), else embedded PGlite under DATA_DIR.
+ * Shared with the import command.
+ */
 export function databaseFromEnv(env: Env = process.env): { database: DatabaseTarget; problem?: string } {
   const url = present(env.DATABASE_URL);
   if (url === undefined) {
@@ -50,7 +53,18 @@ export function databaseFromEnv(env: Env = process.env): { database: DatabaseTar
     // A folder of its own inside DATA_DIR, so other tools can keep files in DATA_DIR too.
     return { database: { kind: 'pglite', dataDir: join(base, 'biller') } };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { database: { kind: 'postgres', url } };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const sizeText = present(env.DATABASE_POOL_SIZE);
+    if (sizeText === undefined) return { database: { kind: 'postgres', url } };
+    const poolSize = Number(sizeText);
+    if (/^\d+$/.test(sizeText) && poolSize >= 1 && poolSize <= 1000) {
+      return { database: { kind: 'postgres', url, poolSize } };
+    }
+    return {
+      database: { kind: 'postgres', url },
+      problem: `DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${sizeText}"`,
+    };
+  }
   return {
     database: { kind: 'pglite', dataDir: undefined },
     problem: 'DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for the embedded database)',

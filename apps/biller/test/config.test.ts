@@ -29,6 +29,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/b', BILLER_DEMO: '1' }).demo).toBe(true);
   });
 
+  it('sizes the PostgreSQL pool from DATABASE_POOL_SIZE, and refuses anything but 1 to 1000', () => {
+    const url = 'postgres://db/b';
+    expect(loadConfig({ ...keys, DATABASE_URL: url, DATABASE_POOL_SIZE: '24' }).database).toEqual({
+      kind: 'postgres',
+      url,
+      poolSize: 24,
+    });
+    expect(loadConfig({ ...keys, DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+    for (const bad of ['0', '1001', '2.5', 'ten', '-3']) {
+      expect(() => loadConfig({ ...keys, DATABASE_URL: url, DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
+    }
+  });
+
   it('splits comma-separated keys so several can be live at once', () => {
     const config = loadConfig({ ...keys, KALEIDOFIN_API_KEYS: ' old , new ,', EBPP_API_KEYS: 'a1,a2' });
     expect(config.kaleidofinApiKeys).toEqual(['old', 'new']);
