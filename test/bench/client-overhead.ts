@@ -72,12 +72,12 @@ const calls = {
   'client-no-timeout': viaClient(createEkoClient({ baseUrl, developerKey, accessKey, timeoutMs: Infinity })),
   client: viaClient(createEkoClient({ baseUrl, developerKey, accessKey })),
 };
-export type Mode = keyof typeof calls;
+type Mode = keyof typeof calls;
 const modes = Object.keys(calls) as Mode[];
 
 /**
- * Runs both modes for `seconds` each, in alternating slices of `sliceMs`, so that load from anything else on
- * the machine falls on both alike.
+ * Runs every mode for `seconds`, in slices of `sliceMs` taken in turn (the order reversed every other time), so
+ * that load from anything else on the machine falls on all of them alike.
  */
 async function measure(seconds: number, sliceMs = 250): Promise<Record<Mode, ModeRound>> {
   type Total = { latencies: number[]; ms: number; cpuUs: number };

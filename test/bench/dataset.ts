@@ -5,7 +5,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join } from 'node:path';
 import { type ApiName, Contract } from '@bbps-kit/contracts/validator';
 import pg from 'pg';
-import { repoRoot, run } from './processes.ts';
+import { parentPid, repoRoot, run } from './processes.ts';
 
 export interface Book {
   label: string;
@@ -235,7 +235,6 @@ export async function contractExample(
 export function postmasterPid(): Promise<number> {
   return withAdmin(async (c) => {
     const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parentPid(Number(rows[0]?.pid));
   });
 }

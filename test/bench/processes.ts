@@ -114,18 +114,34 @@ export async function startServer(options: {
   }
 }
 
-/** CPU time (user + system, milliseconds) the process has used so far; 0 once it is gone. */
-export function cpuMs(pid: number): number {
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may hold spaces), so that index 0 is the state
+ * (field 3 in proc(5)); undefined once the process is gone.
+ */
+function statFields(pid: number | string): string[] | undefined {
   try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, and cutime 16,
-    // cstime 17: the CPU of children that have exited and been waited for, which would otherwise go uncounted.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-    return (ticks * 1000) / clockTicks;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** The parent's process id (field 4 in proc(5)). */
+export function parentPid(pid: number): number {
+  return Number(statFields(pid)?.[1]);
+}
+
+/**
+ * CPU time (milliseconds) the process has used so far; 0 once it is gone. utime and stime (fields 14, 15) plus
+ * cutime and cstime (16, 17): the CPU of children that have exited and been waited for, which would otherwise go
+ * uncounted.
+ */
+export function cpuMs(pid: number): number {
+  const fields = statFields(pid);
+  if (fields === undefined) return 0;
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return (ticks * 1000) / clockTicks;
 }
 const clockTicks = 100; // USER_HZ: 100 on every Linux this runs on
 
@@ -135,15 +151,14 @@ export function treeCpuMs(root: number): number {
 }
 
 /** The process and all its descendants (Prism runs under the mock's wrapper). */
-export function processTree(root: number): number[] {
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {} // exited meanwhile
+    const fields = statFields(entry);
+    if (fields === undefined) continue; // exited meanwhile
+    const ppid = Number(fields[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
   const tree = [root];
   for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));

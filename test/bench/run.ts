@@ -1,8 +1,9 @@
 // `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
 // Every server and load generator runs in a process of its own; each figure is the median of several timed
 // rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only
-// a,floor,b,c,d,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC, BENCH_CONNECTIONS,
-// BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use), BENCH_BILLER_MAIN.
+// a,floor,b,c,d,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
+// BENCH_CONNECTIONS, BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use),
+// BENCH_BILLER_MAIN.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,19 @@ function startBiller(name: string, database: Record<string, string | undefined>)
       ...database,
     },
     ready: /"msg":"listening","port":(\d+)/,
+  });
+}
+
+/**
+ * The bare Hono server: constant answers, or with `databaseUrl` the floor of a database-backed route. DATABASE_URL
+ * is always set here, so that one in the caller's environment cannot turn the ceiling into the floor.
+ */
+function startBare(name: string, databaseUrl?: string): Promise<Server> {
+  return startServer({
+    name,
+    args: [new URL('./servers/bare.ts', import.meta.url).pathname],
+    env: { DATABASE_URL: databaseUrl },
+    ready: /listening on (\S+)/,
   });
 }
 
@@ -162,11 +176,7 @@ async function main(): Promise<void> {
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |');
 
   if (scenarios.has('a') || scenarios.has('client')) {
-    const bare = await startServer({
-      name: 'bare',
-      args: [new URL('./servers/bare.ts', import.meta.url).pathname],
-      ready: /listening on (\S+)/,
-    });
+    const bare = await startBare('bare');
     if (scenarios.has('a')) {
       await measure(
         'a',
@@ -185,12 +195,7 @@ async function main(): Promise<void> {
   }
 
   if (scenarios.has('floor')) {
-    const floor = await startServer({
-      name: 'floor',
-      args: [new URL('./servers/bare.ts', import.meta.url).pathname],
-      env: { DATABASE_URL: url1m },
-      ready: /listening on (\S+)/,
-    });
+    const floor = await startBare('floor', url1m);
     await measure(
       'floor',
       'bare Hono route + one prepared PostgreSQL lookup, 1M bills',
