@@ -235,6 +235,8 @@ export interface components {
          * @enum {string}
          */
         BillFetchStatus: "BILL_FETCH_REQUESTED" | "BILL_FETCH_INITIATED" | "BILL_FETCH_SUCCESS" | "BILL_FETCH_FAILED";
+        /** @description State of the fetch, or `null` while it is not yet known (the vendor document's response table - "Will be null" in the acknowledgement). Shared by `BillFetchRecord` and `FetchedBill` so both say the same. */
+        BillFetchStatusOrNull: components["schemas"]["BillFetchStatus"] | null;
         /**
          * @description How the paid amount must relate to `billAmount`, in Digiledge's spelling (facts file): `Exact` (must equal; NPCI EXACT), `Exact and above` (at least; NPCI EXACT_UP), `Exact and below` (at most; NPCI EXACT_DOWN). `null` when the biller sets no rule (NPCI ANY/ADHOC).
          * @enum {string|null}
@@ -306,8 +308,7 @@ export interface components {
             refId?: string | null;
             /** @description The biller's NPCI id. Seed table - "Will be null" in the acknowledgement. */
             billerId?: string | null;
-            /** @description State of the fetch. Seed table - "Will be null" in the acknowledgement. */
-            status?: components["schemas"]["BillFetchStatus"] | null;
+            status?: components["schemas"]["BillFetchStatusOrNull"];
             /** @description Digiledge's action type (e.g. `FETCH`). Seed table - "Will be null" in the acknowledgement. */
             actionType?: string | null;
             /** @description The fetched bill. Seed table - "Will be null" in the acknowledgement. */
@@ -331,9 +332,16 @@ export interface components {
         ErrorResponse: {
             genericResponse?: components["schemas"]["GenericResponse"];
             generalResp?: components["schemas"]["GenericResponse"];
-        } & (unknown | unknown);
-        /** @description Answer of `getFetchedBill`: the bill fetch record with its `billId` and `status` always present. Beyond the seed: from shared/reference/bbps-facts.md. */
-        FetchedBill: components["schemas"]["BillFetchRecord"] & unknown;
+        } & ({
+            genericResponse: components["schemas"]["GenericResponse"];
+        } | {
+            generalResp: components["schemas"]["GenericResponse"];
+        });
+        /** @description Answer of `getFetchedBill`: the bill fetch record with its `billId` and `status` always present. Beyond the vendor document: from the bbps-kit facts page (FACTS.md). */
+        FetchedBill: components["schemas"]["BillFetchRecord"] & {
+            billId: components["schemas"]["BillId"];
+            status: components["schemas"]["BillFetchStatusOrNull"];
+        };
         /** @description Seed: "amountBreakSet" (List, conditional), with no description of its items; the seed's example sends `null`. Carries the amount breakup of billers that offer amount options (`amountOptions: true`). Items are left open because the seed does not describe them. */
         AmountBreakSet: {
             [key: string]: unknown;
@@ -461,8 +469,8 @@ export interface components {
             billerResponse?: {
                 [key: string]: unknown;
             } | string | null;
-            /** @description Seed table field, "Will be null". */
-            additionalInfo?: unknown[] | string | null;
+            /** @description The vendor document's response table lists this field (String, "Will be null"); it is the same field as `additionalInfo` of a bill fetch record, so when filled it is that list of `{name, value}` items, at most 4 (BBPS rule, the bbps-kit facts page (FACTS.md)). A string is still accepted, as the table types it. */
+            additionalInfo?: components["schemas"]["AdditionalInfoItem"][] | string | null;
             /** @description Seed table field, "Will be null". When filled, the customer parameters of the payment. */
             customerParams?: components["schemas"]["CustomerParam"][] | string | null;
             /** @description When Digiledge recorded the payment, as Digiledge formats it (not specified). Seed table - "Will be null". */
@@ -603,6 +611,7 @@ export type SchemaCustomerParamsRequest = components['schemas']['CustomerParamsR
 export type SchemaFetchBillRequest = components['schemas']['FetchBillRequest'];
 export type SchemaBillId = components['schemas']['BillId'];
 export type SchemaBillFetchStatus = components['schemas']['BillFetchStatus'];
+export type SchemaBillFetchStatusOrNull = components['schemas']['BillFetchStatusOrNull'];
 export type SchemaAmountExactness = components['schemas']['AmountExactness'];
 export type SchemaBillerResponse = components['schemas']['BillerResponse'];
 export type SchemaAdditionalInfoItem = components['schemas']['AdditionalInfoItem'];

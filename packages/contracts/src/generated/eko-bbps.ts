@@ -174,11 +174,11 @@ export interface components {
         /**
          * @description IP address of the agent or retailer making this request.
          *
-         *     The seed says "IP address" and shows an IPv4 example; this contract accepts a dotted IPv4 address or an
-         *     IPv6 address (JSON Schema formats `ipv4` and `ipv6`).
+         *     The vendor document says "IP address" and shows an IPv4 example; this contract accepts a dotted IPv4 address
+         *     or an IPv6 address (JSON Schema formats `ipv4` and `ipv6`).
          * @example 192.168.1.1
          */
-        SourceIp: string | unknown | unknown;
+        SourceIp: string;
         /**
          * @description Agent's GPS coordinates as `latitude,longitude`. Mandatory for agent activation compliance.
          *
