@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { keyChecker } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
+import { DatabaseUnavailableError } from './db/unavailable.ts';
 import { docsRoutes } from './docs.ts';
 import { ebppRoutes } from './ebpp/routes.ts';
 import { ebppPaths, kaleidofinPaths, problemResponse } from './errors/envelopes.ts';
@@ -14,6 +15,9 @@ import { errorFields, type Logger, type RequestIdVariables, requestLogger } from
 
 /** Bodies of both contracts are a few kilobytes; anything near this limit is a mistake or an attack. */
 export const bodyLimitBytes = 64 * 1024;
+
+/** What a 503 asks callers to wait before repeating the request. */
+const unavailableRetryAfterSeconds = 2;
 
 export interface AppOptions {
   db: Db;
@@ -78,6 +82,15 @@ export function buildApp({
       if (error.status === 413) return problemResponse(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
       // The validators throw 400 for a body that does not parse (malformed JSON or form data).
       if (error.status === 400) return problemResponse(c, { kind: 'malformed_body', message: error.message });
+    }
+    if (error instanceof DatabaseUnavailableError) {
+      logger.log('warn', 'database unavailable', {
+        request_id: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        ...errorFields(error.cause),
+      });
+      return problemResponse(c, { kind: 'unavailable', retryAfterSeconds: unavailableRetryAfterSeconds });
     }
     logger.log('error', 'unhandled error', {
       request_id: c.get('requestId'),

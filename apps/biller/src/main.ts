@@ -5,9 +5,26 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { prepareDatabase } from './db/prepare.ts';
+import { isConnectionFailure } from './db/unavailable.ts';
 import { createLogger, errorFields } from './logging.ts';
 
 const logger = createLogger();
+
+/**
+ * Runs `step` until the database answers: a biller started before its database (or during an outage) waits for
+ * it instead of exiting. Until then nothing listens, and SIGTERM ends the process as usual.
+ */
+async function untilDatabaseAnswers<T>(step: () => Promise<T>): Promise<T> {
+  for (let waitMs = 500; ; waitMs = Math.min(waitMs * 2, 5_000)) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      logger.log('warn', 'database unavailable; waiting for it', { retry_in_ms: waitMs, ...errorFields(error) });
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -19,7 +36,7 @@ try {
 }
 
 const db = await openDatabase(config.database);
-const prepared = await prepareDatabase(db, { demo: config.demo });
+const prepared = await untilDatabaseAnswers(() => prepareDatabase(db, { demo: config.demo }));
 logger.log('info', 'database ready', {
   engine: db.kind,
   ...(config.database.kind === 'pglite' ? { data_dir: config.database.dataDir } : {}),

@@ -1,13 +1,15 @@
-// The PostgreSQL pool: its size comes from the configuration, and it replaces its connections after a while, so
+// The PostgreSQL pool: its size comes from the configuration, it replaces its connections after a while, so
 // that statement plans cached on a connection (made when a table was nearly empty, say) do not outlive the table
-// sizes they were made for.
+// sizes they were made for, and a lost connection neither crashes the process nor reaches the caller when one more
+// try on a fresh connection can still answer.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.ts';
 import { openPostgres } from '../src/db/postgres.ts';
+import { DatabaseUnavailableError } from '../src/db/unavailable.ts';
 import { postgresEngine, type TestDatabase } from './support/db.ts';
 
 const engine = postgresEngine();
-const title = 'PostgreSQL pool size and connection lifetime';
+const title = 'PostgreSQL pool size, connection lifetime and lost connections';
 if (!engine.available) console.warn(`[biller tests] skipped (no PostgreSQL): ${title}`);
 
 describe.skipIf(!engine.available)(title, () => {
@@ -44,6 +46,54 @@ describe.skipIf(!engine.available)(title, () => {
       const later = await backend();
       expect(later).toBeTypeOf('number');
       expect(later).not.toBe(first);
+    } finally {
+      await db.close();
+    }
+  });
+
+  const terminate = async (pid: number | undefined) => {
+    const admin = await openPostgres(t.url as string, { max: 1 });
+    try {
+      const [row] = await admin.query<{ done: boolean }>('SELECT pg_terminate_backend($1) AS done', [pid]);
+      expect(row?.done).toBe(true);
+    } finally {
+      await admin.close();
+    }
+  };
+
+  it('answers a read and a transaction on a fresh connection after its backend was terminated', async () => {
+    const db = await openPostgres(t.url as string, { max: 1 });
+    try {
+      const backend = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]?.pid;
+      const first = await backend();
+      await terminate(first);
+      // The idle client's error is swallowed (no crash); the read is tried again on a new backend.
+      const second = await backend();
+      expect(second).not.toBe(first);
+      // A transaction whose backend dies before COMMIT was rolled back: it runs again from the start.
+      let runs = 0;
+      const result = await db.transaction(async (tx) => {
+        runs++;
+        const [row] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        if (runs === 1) await terminate(row?.pid);
+        return (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]?.pid;
+      });
+      expect(runs).toBe(2);
+      expect(result).not.toBe(second);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('fails fast with DatabaseUnavailableError when the server cannot be reached', async () => {
+    const closed = new URL(t.url as string);
+    closed.port = '1';
+    const db = await openPostgres(closed.toString(), { max: 1, connectionTimeoutMs: 1_000 });
+    try {
+      const started = performance.now();
+      await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(db.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       await db.close();
     }

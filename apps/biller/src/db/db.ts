@@ -10,6 +10,10 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/**
+ * On PostgreSQL, `query` and `exec` outside a transaction are tried once more after a lost connection, so use them
+ * for reads and statements that are safe to repeat; every write of the ledger runs in `transaction`.
+ */
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */

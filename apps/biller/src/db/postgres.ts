@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, Row } from './db.ts';
+import { DatabaseUnavailableError, isConnectionFailure } from './unavailable.ts';
 
 const INT8 = 20;
 const DATE = 1082;
@@ -33,8 +34,20 @@ export interface PostgresOptions {
   max?: number;
   /** Seconds before a connection is replaced, so that cached plans follow the tables' growth. Default 10. */
   maxLifetimeSeconds?: number;
+  /**
+   * How long a caller waits for a connection (a new one, or a free one of a full pool) before the database counts
+   * as unavailable. Default 5 000 ms: well inside the 30 s a payment network waits.
+   */
+  connectionTimeoutMs?: number;
 }
 
+/**
+ * PostgreSQL through a pool. A database that goes away never takes the process down, and its failures surface as
+ * DatabaseUnavailableError (which the HTTP layer answers with 503). A read, or a transaction that failed before its
+ * COMMIT was sent, is tried once more on a fresh connection, so a single terminated backend is invisible to callers:
+ * such a transaction was rolled back by the server. A failure during COMMIT is never retried, since the transaction
+ * may have committed: the caller repeats the request, and the ledger's deduplication answers it.
+ */
 export async function openPostgres(connectionString: string, options: PostgresOptions = {}): Promise<Db> {
   const pool = new pg.Pool({
     connectionString,
@@ -45,9 +58,15 @@ export async function openPostgres(connectionString: string, options: PostgresOp
     // slower as the ledger grew (postings/s fell by half within a minute in `pnpm bench`, with autovacuum off).
     // Replacing each connection after a while re-plans against the tables as they are now.
     maxLifetimeSeconds: options.maxLifetimeSeconds ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    keepAlive: true,
   });
-  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  // A client that loses its server emits 'error': the pool listens while it is idle, nobody while it is checked
+  // out, and an 'error' without a listener kills the process. The query running on it fails with the same error,
+  // which is where it is handled; the client is then discarded on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       const result = await q.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] });
@@ -58,28 +77,60 @@ export async function openPostgres(connectionString: string, options: PostgresOp
       await q.query(sql);
     },
   });
-  return {
-    kind: 'postgres',
-    ...wrap(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
+  const direct = wrap(pool);
+
+  /** Runs `attempt` once more when the database dropped the connection and `retryable()` still allows it. */
+  async function withOneRetry<T>(attempt: () => Promise<T>, retryable: () => boolean = () => true): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      if (!retryable()) throw new DatabaseUnavailableError(error);
+    }
+    try {
+      return await attempt();
+    } catch (error) {
+      throw isConnectionFailure(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  }
+
+  async function transactionOnce<T>(fn: (tx: Queryable) => Promise<T>, state: { committing: boolean }): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(wrap(client));
+      state.committing = true;
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = isConnectionFailure(error);
+      if (!broken) {
         try {
           await client.query('ROLLBACK');
         } catch {
           broken = true;
         }
-        throw error;
-      } finally {
-        // A client whose rollback failed is in an unknown state: destroy it instead of reusing it.
-        client.release(broken);
       }
+      throw error;
+    } finally {
+      // A client whose connection failed, or whose rollback did, is in an unknown state: destroy it.
+      client.release(broken);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    query<R extends Row>(sql: string, params?: readonly unknown[]) {
+      return withOneRetry(() => direct.query<R>(sql, params));
+    },
+    exec: (sql) => withOneRetry(() => direct.exec(sql)),
+    transaction(fn) {
+      const state = { committing: false };
+      return withOneRetry(
+        () => transactionOnce(fn, state),
+        () => !state.committing,
+      );
     },
     close: () => pool.end(),
   };

@@ -59,6 +59,8 @@ export type Problem =
   | { kind: 'not_found' }
   | { kind: 'method_not_allowed'; allowed: string }
   | { kind: 'unauthorized'; header: string }
+  /** The database cannot be reached: nothing was applied, and the same request may be sent again. */
+  | { kind: 'unavailable'; retryAfterSeconds: number }
   | { kind: 'internal' };
 
 export function problemResponse(c: Context, problem: Problem): Response {
@@ -66,6 +68,7 @@ export function problemResponse(c: Context, problem: Problem): Response {
   const contract = contractOf(path);
   const described = describe(problem, c.req.method, path);
   if (problem.kind === 'method_not_allowed') c.header('allow', problem.allowed);
+  if (problem.kind === 'unavailable') c.header('retry-after', String(problem.retryAfterSeconds));
   if (contract === 'kaleidofin') {
     const { status, code } = kaleidofinStatus[problem.kind];
     return c.json(kaleidofinErrorBody(status, code, described.message, described.field), status);
@@ -98,6 +101,8 @@ function describe(problem: Problem, method: string, path: string): { message: st
         : problem.header === 'client-key'
           ? { message: 'client-key is missing or unknown', field: 'client-key' }
           : { message: 'api-key is missing or does not match the key configured for this client', field: 'api-key' };
+    case 'unavailable':
+      return { message: 'The biller cannot reach its ledger right now; retry the same request later' };
     case 'internal':
       return { message: 'Internal error; retry with the same request' };
   }
@@ -117,10 +122,11 @@ const kaleidofinStatus: Record<Kind, { status: ContentfulStatusCode; code: Kalei
   not_found: { status: 404, code: 'NOT_FOUND' },
   method_not_allowed: { status: 405, code: 'METHOD_NOT_ALLOWED' },
   unauthorized: { status: 401, code: 'UNAUTHORIZED' },
+  unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
   internal: { status: 500, code: 'INTERNAL_ERROR' },
 };
 
-// The EBPP contract declares 400, 401, 403, 404, 409, 422 and 500 only: a bad media type or an oversize body
+// The EBPP contract declares 400, 401, 403, 404, 409, 422, 500 and 503 only: a bad media type or an oversize body
 // is a 400 error_field there, so every answer stays inside the contract. 405 has no operation to break.
 const ebppStatus: Record<Kind, ContentfulStatusCode> = {
   malformed_body: 400,
@@ -129,6 +135,7 @@ const ebppStatus: Record<Kind, ContentfulStatusCode> = {
   not_found: 404,
   method_not_allowed: 405,
   unauthorized: 401,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -139,5 +146,6 @@ const neutralStatus: Record<Kind, { status: ContentfulStatusCode; code: string }
   not_found: { status: 404, code: 'NOT_FOUND' },
   method_not_allowed: { status: 405, code: 'METHOD_NOT_ALLOWED' },
   unauthorized: { status: 401, code: 'UNAUTHORIZED' },
+  unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
   internal: { status: 500, code: 'INTERNAL_ERROR' },
 };
