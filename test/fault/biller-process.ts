@@ -169,6 +169,7 @@ process.once('exit', () => {
 export interface Answer {
   status: number;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -203,7 +204,7 @@ export function post(
         res.on('data', (chunk: string) => {
           text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
         res.on('error', reject);
       },
     );
@@ -215,5 +216,9 @@ export function post(
 
 export async function getStatus(port: number, path: string): Promise<Answer> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
-  return { status: response.status, body: await response.text() };
+  const headers: Answer['headers'] = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: response.status, body: await response.text(), headers };
 }

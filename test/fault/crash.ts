@@ -8,25 +8,15 @@
 //
 // Exit code 0 when the verdict is PASS, 1 when it is FAIL (the problems are printed), 2 on bad arguments.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Db, openPglite } from '@bbps-kit/biller';
-import {
-  type BillerProcess,
-  billerEnv,
-  ebppHeaders,
-  importCli,
-  post,
-  repoRoot,
-  startBiller,
-  type Target,
-} from './biller-process.ts';
-import { type EbppPayment, ebppPosting } from './examples.ts';
+import { type BillerProcess, billerEnv, importCli, startBiller, type Target } from './biller-process.ts';
 import { connect, createDatabase, type TestDatabase } from './postgres.ts';
+import { balancesShown, bookCsv, checkLedger, PostingStream, random, runToEnd, sleep, within } from './postings.ts';
 
 export type Engine = 'postgres' | 'pglite';
 
@@ -81,84 +71,6 @@ export interface CrashResult {
   summary: string;
 }
 
-interface Posting {
-  id: string;
-  account: number;
-  amountPaise: bigint;
-  body: EbppPayment;
-  attempts: number;
-  answers: number[];
-  acknowledged: boolean;
-  paymentReference?: string;
-}
-
-// Each account owes a small bill due first and a big one due later, so postings also cross bills.
-const smallBillPaise = 500_000n; // 5,000 rupees
-const bigBillPaise = 1_000_000_000n; // 1 crore rupees
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits for `promise`, at most `ms`; true when it settled in time. Leaves no timer behind. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// mulberry32: a small seeded generator, so a run's choices (amounts, accounts, kill moments) can be replayed.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rupees = (paise: bigint) => `${paise / 100n}.${(paise % 100n).toString().padStart(2, '0')}`;
-const accountNumber = (account: number) => `LN-FAULT-${account}`;
-const customerReference = (account: number) => `FAULT-${account}`;
-
-function bookCsv(accounts: number): string {
-  const rows = [
-    'customer_reference,customer_name,account_number,bill_id,bill_name,bill_amount,bill_generated_date,bill_due_date',
-  ];
-  for (let a = 0; a < accounts; a++) {
-    const start = [customerReference(a), `Fault Customer ${a}`, accountNumber(a)];
-    rows.push(
-      [...start, `FAULT-${a}-1`, 'FirstInstallment', rupees(smallBillPaise), '2025-01-01', '2025-01-15'].join(','),
-    );
-    rows.push([...start, `FAULT-${a}-2`, 'Balance', rupees(bigBillPaise), '2025-01-01', '2025-12-31'].join(','));
-  }
-  return `${rows.join('\n')}\n`;
-}
-
-function runToEnd(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
 export async function runCrash(options: CrashOptions): Promise<CrashResult> {
   const {
     engine,
@@ -175,8 +87,9 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
   } = options;
   const rand = random(seed);
   const started = performance.now();
-  const template = await ebppPosting({ id: '0', amount: '1.00', customerReference: '', accountNumber: '' });
-  const problems: string[] = [];
+  const stream = await PostingStream.create(accounts, rand);
+  const { postings, stats } = stream;
+  const problems = stream.problems;
 
   let database: TestDatabase | undefined;
   let dataDir: string | undefined;
@@ -198,77 +111,10 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
   };
   const workDir = mkdtempSync(join(tmpdir(), 'fault-crash-book-'));
 
-  const postings: Posting[] = [];
-  const resend: Posting[] = [];
-  const stats = { requests: 0, resent: 0, duplicates: 0, lost: 0, serverErrors: 0, killsDuringStartup: 0 };
+  let killsDuringStartup = 0;
   const startupTimes: number[] = [];
   let failedStart = false;
   let killsDone = 0;
-
-  const newPosting = (): Posting => {
-    const n = postings.length;
-    const account = Math.floor(rand() * accounts);
-    // 1.00 to 99.99 rupees: at least the account's default minimum, far below what it owes.
-    const amountPaise = 100n + BigInt(Math.floor(rand() * 9_900));
-    const id = String(9_000_000_000 + n);
-    const body = structuredClone(template);
-    body.id = id;
-    body.amount = rupees(amountPaise);
-    body.confirmation_number = `EBPF${n}`;
-    body.customer.customer_reference = customerReference(account);
-    body.customer_account.account_number = accountNumber(account);
-    const posting: Posting = { id, account, amountPaise, body, attempts: 0, answers: [], acknowledged: false };
-    postings.push(posting);
-    return posting;
-  };
-
-  /** One send of a posting; false when no answer came back (the posting is queued for re-sending). */
-  const send = async (agent: Agent, port: number, posting: Posting): Promise<boolean> => {
-    posting.attempts++;
-    stats.requests++;
-    if (posting.attempts > 1) stats.resent++;
-    let status: number;
-    let body: string;
-    try {
-      ({ status, body } = await post(agent, port, '/paymentposting', ebppHeaders, { json: posting.body }, 15_000));
-    } catch {
-      stats.lost++;
-      resend.push(posting);
-      return false;
-    }
-    posting.answers.push(status);
-    if (status === 200) {
-      const answer = JSON.parse(body) as {
-        id?: string;
-        amount?: string;
-        account_number?: string;
-        payment_reference?: string;
-      };
-      if (posting.acknowledged)
-        problems.push(`posting ${posting.id} was answered 200 twice (${posting.answers.join(', ')})`);
-      if (
-        answer.id !== posting.id ||
-        answer.amount !== rupees(posting.amountPaise) ||
-        answer.account_number !== accountNumber(posting.account)
-      ) {
-        problems.push(`posting ${posting.id}: 200 does not describe it: ${body}`);
-      }
-      posting.paymentReference = answer.payment_reference;
-      posting.acknowledged = true;
-    } else if (status === 409 && body.includes('"error_duplicate_posting"')) {
-      stats.duplicates++;
-      // Only a re-send can be a duplicate: the ids are unique.
-      if (posting.attempts === 1) problems.push(`posting ${posting.id}: 409 duplicate on its first send`);
-      posting.acknowledged = true;
-    } else {
-      if (status >= 500) stats.serverErrors++;
-      problems.push(`posting ${posting.id}: unexpected ${status} ${body.slice(0, 300)}`);
-      // A 5xx promises nothing: send it again later. Any other refusal is final (and already a problem).
-      if (status >= 500) resend.push(posting);
-      return status < 500;
-    }
-    return true;
-  };
 
   /** Starts a process and waits for it to listen; on failure records the evidence and returns undefined. */
   const startServing = async (label: string): Promise<{ proc: BillerProcess; port: number } | undefined> => {
@@ -325,7 +171,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
               `${label}: exited by itself while starting (code ${exit.code}):\n${proc.output().slice(-3000)}`,
             );
           }
-          stats.killsDuringStartup++;
+          killsDuringStartup++;
           continue;
         }
         // It listened before the drawn moment: killed idle.
@@ -355,8 +201,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
       });
       const worker = async () => {
         while (life.alive) {
-          const posting = resend.shift() ?? newPosting();
-          const answered = await send(agent, port, posting);
+          const answered = (await stream.send(agent, port, stream.next())) !== 'resend';
           if (answered) warm();
           // A transport error while the process lives (it should not happen): do not spin.
           else if (life.alive) await sleep(20);
@@ -385,27 +230,14 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
     }
 
     // The clean run: send what is still unacknowledged, read the balances through the contract, stop cleanly.
-    const balancesShown = new Map<number, string>();
+    let shown = new Map<number, string>();
     if (!failedStart) {
       const serving = await startServing('final run');
       if (serving) {
         const { proc, port } = serving;
         const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-        for (let round = 0; round < 5 && resend.length > 0; round++) {
-          const batch = resend.splice(0);
-          for (let i = 0; i < batch.length; i += concurrency) {
-            await Promise.all(batch.slice(i, i + concurrency).map((posting) => send(agent, port, posting)));
-          }
-        }
-        for (let a = 0; a < accounts; a++) {
-          const lookup = await post(agent, port, '/mpacustomers', ebppHeaders, {
-            form: { account_number: accountNumber(a) },
-          });
-          const shown = (
-            JSON.parse(lookup.body) as { customers?: { customer_accounts: { current_balance: string }[] }[] }
-          ).customers?.[0]?.customer_accounts[0]?.current_balance;
-          balancesShown.set(a, lookup.status === 200 && shown ? shown : `HTTP ${lookup.status} ${lookup.body}`);
-        }
+        await stream.drain(agent, port, concurrency);
+        shown = await balancesShown(agent, port, accounts);
         agent.destroy();
         const exit = await proc.stop(10_000);
         if (exit.code !== 0)
@@ -428,7 +260,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
         db = await openPglite({ dataDir: join(target.dataDir, 'biller') });
       }
       try {
-        problems.push(...(await checkLedger(query, postings, accounts, balancesShown)));
+        problems.push(...(await checkLedger(query, postings, accounts, shown)));
       } finally {
         await db?.close();
         await pgClient?.end();
@@ -441,7 +273,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  const unacknowledged = postings.filter((p) => !p.acknowledged);
+  const unacknowledged = stream.unacknowledged();
   if (unacknowledged.length > 0) {
     problems.push(
       `${unacknowledged.length} posting(s) never acknowledged: ${unacknowledged
@@ -465,7 +297,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
     seed,
     verdict: problems.length === 0 ? 'PASS' : 'FAIL',
     kills: killsDone,
-    killsDuringStartup: stats.killsDuringStartup,
+    killsDuringStartup,
     postings: postings.length,
     requests: stats.requests,
     acknowledged: postings.length - unacknowledged.length,
@@ -484,90 +316,6 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
     `lost-in-flight=${result.lostInFlight} duplicates-answered=${result.duplicatesAnswered} 5xx=${result.serverErrors} ` +
     `startup-ms mean=${result.startupMs.mean} max=${result.startupMs.max} seed=${seed} ${result.seconds}s verdict=${result.verdict}`;
   return { ...result, summary };
-}
-
-/** Every acknowledged posting once, nothing else, and every balance (in the tables and as shown) exact. */
-async function checkLedger(
-  query: <R extends Record<string, unknown>>(sql: string) => Promise<R[]>,
-  postings: Posting[],
-  accounts: number,
-  balancesShown: Map<number, string>,
-): Promise<string[]> {
-  const problems: string[] = [];
-  const rows = await query<{
-    id: bigint;
-    external_id: string;
-    account_number: string;
-    amount_paise: bigint;
-    allocated: bigint;
-  }>(
-    `SELECT p.id, p.external_id, a.account_number, p.amount_paise,
-            (SELECT coalesce(sum(al.amount_paise), 0) FROM allocations al WHERE al.payment_id = p.id)::bigint AS allocated
-     FROM payments p JOIN accounts a ON a.id = p.account_id WHERE p.channel = 'ebpp'`,
-  );
-  const stored = new Map<string, typeof rows>();
-  for (const row of rows) stored.set(row.external_id, [...(stored.get(row.external_id) ?? []), row]);
-  const sent = new Map(postings.map((p) => [p.id, p]));
-  for (const posting of postings) {
-    const found = stored.get(posting.id) ?? [];
-    if (posting.acknowledged && found.length !== 1) {
-      problems.push(`acknowledged posting ${posting.id} is in the ledger ${found.length} times`);
-    }
-    if (!posting.acknowledged && found.length > 1)
-      problems.push(`posting ${posting.id} is in the ledger ${found.length} times`);
-    for (const row of found) {
-      if (row.account_number !== accountNumber(posting.account) || row.amount_paise !== posting.amountPaise) {
-        problems.push(`posting ${posting.id} stored as ${row.account_number} ${row.amount_paise} paise`);
-      }
-      // The payment the 200 answered with is this very row.
-      const reference = `R${row.id.toString().padStart(4, '0')}`;
-      if (posting.paymentReference !== undefined && posting.paymentReference !== reference) {
-        problems.push(
-          `posting ${posting.id} was answered with ${posting.paymentReference} but is stored as ${reference}`,
-        );
-      }
-      if (row.allocated !== row.amount_paise) {
-        problems.push(`posting ${posting.id} of ${row.amount_paise} paise allocated ${row.allocated} paise to bills`);
-      }
-    }
-  }
-  for (const id of stored.keys()) if (!sent.has(id)) problems.push(`the ledger holds a payment ${id} nobody sent`);
-
-  const bills = await query<{ partner_bill_id: string; amount_paise: bigint; paid_paise: bigint; allocated: bigint }>(
-    `SELECT b.partner_bill_id, b.amount_paise, b.paid_paise,
-            (SELECT coalesce(sum(al.amount_paise), 0) FROM allocations al WHERE al.bill_id = b.id)::bigint AS allocated
-     FROM bills b`,
-  );
-  for (const bill of bills) {
-    if (bill.paid_paise !== bill.allocated || bill.paid_paise > bill.amount_paise || bill.paid_paise < 0n) {
-      problems.push(
-        `bill ${bill.partner_bill_id}: paid ${bill.paid_paise} of ${bill.amount_paise}, allocations ${bill.allocated}`,
-      );
-    }
-  }
-
-  const owed = await query<{ account_number: string; owed: bigint }>(
-    `SELECT a.account_number, sum(b.amount_paise - b.paid_paise)::bigint AS owed
-     FROM bills b JOIN accounts a ON a.id = b.account_id GROUP BY a.account_number`,
-  );
-  for (let a = 0; a < accounts; a++) {
-    const applied = postings
-      .filter((p) => p.account === a && p.acknowledged)
-      .reduce((sum, p) => sum + p.amountPaise, 0n);
-    const expected = smallBillPaise + bigBillPaise - applied;
-    const inTables = owed.find((row) => row.account_number === accountNumber(a))?.owed;
-    if (inTables !== expected) {
-      problems.push(
-        `${accountNumber(a)}: owes ${inTables} paise in the tables, expected ${expected} (opening balance less the postings)`,
-      );
-    }
-    if (balancesShown.get(a) !== rupees(expected)) {
-      problems.push(
-        `${accountNumber(a)}: lookup shows current_balance ${balancesShown.get(a)}, expected ${rupees(expected)}`,
-      );
-    }
-  }
-  return problems;
 }
 
 async function main(): Promise<void> {
