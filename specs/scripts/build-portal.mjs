@@ -1,9 +1,10 @@
-// Builds the docs portal: for each contract a bundled YAML and an offline Redoc page, plus an index.
+// Builds the docs portal: for each contract a bundled YAML and an offline Redoc page, the facts page
+// (FACTS.md, which the contracts cite, as facts.html) and an index linking them all.
 //
 //   node scripts/build-portal.mjs [--out <dir>] [--specs <dir>]
 //
 // --out (or PORTAL_OUT_DIR) defaults to specs/dist; --specs (or PORTAL_SPECS_DIR), the folder holding
-// <api>/openapi.yaml, defaults to specs/ and exists so the builder can be tried on throwaway specs.
+// <api>/openapi.yaml and FACTS.md, defaults to specs/ and exists so the builder can be tried on throwaway specs.
 // Lint rules stay in redocly.yaml, which is always the config used.
 
 import { execFile } from 'node:child_process';
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { marked } from 'marked';
 import { contracts } from './contracts.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -140,6 +142,55 @@ async function buildContract(contract, specsDir, outDir, scratchDir) {
   };
 }
 
+const pageStyle = `  <style>
+    :root { color-scheme: light dark; --fg: #1b1b1b; --muted: #555; --bg: #fff; --line: #d0d0d0; --head: #f3f4f6; --link: #0645ad; }
+    @media (prefers-color-scheme: dark) {
+      :root { --fg: #eaeaea; --muted: #b5b5b5; --bg: #121212; --line: #3a3a3a; --head: #1e1e1e; --link: #8ab4f8; }
+    }
+    body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+    main { max-width: 75rem; margin: 0 auto; padding: 2rem 1rem; }
+    h1 { font-size: 1.75rem; margin: 0 0 .5rem; }
+    p { color: var(--muted); margin: 0 0 1.5rem; }
+    .table-wrap { overflow-x: auto; }
+    table { border-collapse: collapse; width: 100%; }
+    caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
+    th, td { border-bottom: 1px solid var(--line); padding: .6rem .75rem; text-align: left; vertical-align: top; }
+    thead th { background: var(--head); white-space: nowrap; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    a { color: var(--link); }
+    a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
+    th code { white-space: nowrap; }
+    code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .95em; }
+    .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+    .prose { max-width: 60rem; }
+    .prose p, .prose li { color: var(--fg); }
+    .prose h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; }
+    .prose ul { padding-left: 1.25rem; }
+    .prose table { margin: 0 0 1.5rem; }
+    .prose code { overflow-wrap: anywhere; }
+  </style>
+`;
+
+/** The facts page the contracts cite as "the bbps-kit facts page (FACTS.md)"; their descriptions link to it
+ * as facts.html. The markdown is this repository's own (specs/FACTS.md), so marked's output is used unsanitised. */
+export function renderFacts(markdown) {
+  const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? 'bbps-kit facts page';
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(title)}</title>
+${pageStyle}</head>
+<body>
+  <main class="prose">
+    <p><a href="index.html">All contracts</a></p>
+${marked.parse(markdown, { gfm: true, async: false })}  </main>
+</body>
+</html>
+`;
+}
+
 export function renderIndex(entries) {
   const rows = entries
     .map(
@@ -162,32 +213,12 @@ export function renderIndex(entries) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>bbps-kit contracts</title>
-  <style>
-    :root { color-scheme: light dark; --fg: #1b1b1b; --muted: #555; --bg: #fff; --line: #d0d0d0; --head: #f3f4f6; --link: #0645ad; }
-    @media (prefers-color-scheme: dark) {
-      :root { --fg: #eaeaea; --muted: #b5b5b5; --bg: #121212; --line: #3a3a3a; --head: #1e1e1e; --link: #8ab4f8; }
-    }
-    body { margin: 0; background: var(--bg); color: var(--fg); font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-    main { max-width: 75rem; margin: 0 auto; padding: 2rem 1rem; }
-    h1 { font-size: 1.75rem; margin: 0 0 .5rem; }
-    p { color: var(--muted); margin: 0 0 1.5rem; }
-    .table-wrap { overflow-x: auto; }
-    table { border-collapse: collapse; width: 100%; }
-    caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
-    th, td { border-bottom: 1px solid var(--line); padding: .6rem .75rem; text-align: left; vertical-align: top; }
-    thead th { background: var(--head); white-space: nowrap; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    a { color: var(--link); }
-    a:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
-    th code { white-space: nowrap; }
-    code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .95em; }
-    .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-  </style>
-</head>
+${pageStyle}</head>
 <body>
   <main>
     <h1>bbps-kit contracts</h1>
     <p>The OpenAPI contracts of the bbps-kit BBPS integrations. Each page works offline; the YAML is the bundled, single-file contract.</p>
+    <p>Where a vendor document is silent, the contracts rely on facts from other public sources, listed with those sources on the <a href="facts.html" id="facts">bbps-kit facts page</a> (FACTS.md).</p>
     <div class="table-wrap">
       <table>
         <caption>Contracts</caption>
@@ -224,8 +255,13 @@ export async function buildPortal({ outDir, specsDir = specsRoot } = {}) {
       `missing contract(s): ${missing.map((contract) => join(relative(process.cwd(), specsDir) || '.', contract.api, 'openapi.yaml')).join(', ')}`,
     );
   }
+  const factsFile = join(specsDir, 'FACTS.md');
+  if (!existsSync(factsFile)) {
+    throw new Error(`missing ${join(relative(process.cwd(), specsDir) || '.', 'FACTS.md')}: the contracts cite it`);
+  }
   await refuseOpenapiSection();
   await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'facts.html'), renderFacts(await readFile(factsFile, 'utf8')));
   const scratchDir = await mkdtemp(join(tmpdir(), 'bbps-portal-'));
   try {
     const entries = await Promise.all(

@@ -269,10 +269,32 @@ describe('docs portal', () => {
     }
   });
 
+  test('the index links the facts page, built from FACTS.md, and every contract citing it links there', async () => {
+    const index = await readFile(join(outDir, 'index.html'), 'utf8');
+    assert.match(index, /<a href="facts\.html"[^>]*>bbps-kit facts page<\/a>/);
+    const facts = await readFile(join(outDir, 'facts.html'), 'utf8');
+    const markdown = await readFile(join(specsRoot, 'FACTS.md'), 'utf8');
+    assert.match(facts, /<html lang="en">/);
+    assert.match(facts, /<title>bbps-kit facts page<\/title>/);
+    assert.match(facts, /<h1[^>]*>bbps-kit facts page<\/h1>/);
+    assert.match(facts, /<a href="index\.html">/);
+    const headings = [...markdown.matchAll(/^## (.+)$/gm)].map(([, heading]) => heading);
+    assert.ok(headings.length > 0, 'FACTS.md has sections');
+    for (const heading of headings) {
+      assert.ok(facts.includes(`>${escapeHtml(heading)}</h2>`), `facts.html has "${heading}"`);
+    }
+    assert.ok(facts.includes('<table>'), 'markdown tables are rendered');
+    for (const { api } of contracts) {
+      const { yamlText } = bundled.get(api);
+      if (yamlText.includes('FACTS.md')) assert.ok(yamlText.includes('](facts.html)'), `${api} links facts.html`);
+    }
+  });
+
   test('no page loads anything from outside the machine', async () => {
-    for (const page of ['index', ...contracts.map(({ api }) => api)]) {
+    const factsText = await readFile(join(specsRoot, 'FACTS.md'), 'utf8');
+    for (const page of ['index', 'facts', ...contracts.map(({ api }) => api)]) {
       const html = await readFile(join(outDir, `${page}.html`), 'utf8');
-      const specText = bundled.get(page)?.yamlText ?? '';
+      const specText = page === 'facts' ? factsText : (bundled.get(page)?.yamlText ?? '');
       // A hyperlink written in the API description is the author's; Redoc's own sidebar credit links out too.
       const allowed = (url) => specText.includes(url) || url === 'https://redocly.com/redoc/';
       assert.deepEqual(externalReferences(html, allowed), [], `${page}.html`);

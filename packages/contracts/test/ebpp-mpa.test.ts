@@ -45,7 +45,7 @@ describe('ebpp-mpa examples', () => {
   it('every operation declares its responses, with examples, and requires both keys', () => {
     for (const operationId of operationIds) {
       const { operation } = contract.operation(operationId);
-      const expected = ['200', '400', '401', '403', '404', '422', '500'];
+      const expected = ['200', '400', '401', '403', '404', '422', '500', '503'];
       if ((postingIds as readonly string[]).includes(operationId)) expected.push('409');
       expect(Object.keys(operation.responses).sort()).toEqual(expected.sort());
       for (const response of Object.values(operation.responses)) {

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Request a bill fetch (asynchronous)
-         * @description Beyond the seed: from shared/reference/bbps-facts.md.
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md).
          *
          *     Asks Digiledge to fetch the customer's bill from the biller through BBPS. The request carries the
          *     identifying fields of the seed's payment request (tenant, `refId`, biller, customer mobile, channel and
@@ -39,7 +39,7 @@ export interface paths {
         };
         /**
          * Poll a bill fetch by billId
-         * @description Beyond the seed: from shared/reference/bbps-facts.md.
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md).
          *
          *     Returns the state of a bill fetch (`BILL_FETCH_REQUESTED`, `BILL_FETCH_INITIATED`, `BILL_FETCH_SUCCESS`,
          *     `BILL_FETCH_FAILED`) and, once successful, the bill in `billerResponse` (amount as a string in paise,
@@ -71,7 +71,7 @@ export interface paths {
          *     bill validation is initiated"), its own 35-character `refId`, the amount in paise, the payment mode with
          *     its payment information, and the device block tags of its payment channel. Digiledge answers at once with
          *     `status: BILL_PAYMENT_INITIATED` and a `txnId`; the final result is polled with `getPaymentByTxnId` or
-         *     `getPaymentByClientReqId` (facts file: payment is asynchronous). After a timeout or a 5xx, poll; never
+         *     `getPaymentByClientReqId` (bbps-kit facts page, FACTS.md: payment is asynchronous). After a timeout or a 5xx, poll; never
          *     send the payment again.
          */
         post: operations["payBill"];
@@ -90,7 +90,7 @@ export interface paths {
         };
         /**
          * Poll a payment by txnId
-         * @description Beyond the seed: from shared/reference/bbps-facts.md.
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md).
          *
          *     Returns the payment transaction identified by the `txnId` that `payBill` answered with, with its `status`
          *     (`BILL_PAYMENT_INITIATED`, `BILL_PAYMENT_PENDING`, `BILL_PAYMENT_SUCCESS`, `BILL_PAYMENT_FAILED`) and
@@ -114,7 +114,7 @@ export interface paths {
         };
         /**
          * Poll a payment by clientReqId (the agent's refId)
-         * @description Beyond the seed: from shared/reference/bbps-facts.md.
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md).
          *
          *     Returns the payment transaction identified by the agent's own `refId` (this contract reads `clientReqId`
          *     as the `refId` of `payBill`), for when the acknowledgement, and so the `txnId`, was lost, with its
@@ -135,17 +135,17 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Seed: "Alphanumeric", "Fixed Length – 4". The agent institution's tenant code, issued by Digiledge at onboarding (the facts file agrees: `tenantId` is 4 characters).
+         * @description Seed: "Alphanumeric", "Fixed Length – 4". The agent institution's tenant code, issued by Digiledge at onboarding (the bbps-kit facts page (FACTS.md) agrees: `tenantId` is 4 characters).
          * @example FE41
          */
         TenantId: string;
         /**
-         * @description Seed: "35-character Alphanumeric ID Unique to each transaction." The contract enforces exactly 35 ASCII letters or digits. NPCI's BBPS reference id has a fixed structure (facts file): 27 alphanumerics, then the Julian date `YDDD` and the time `hhmm` in IST, i.e. `^[A-Za-z0-9]{27}[0-9]{8}$`; agents should generate it that way, but the seed only promises 35 alphanumerics, so the last 8 characters are not forced to be digits here. The same value is the `clientReqId` under which the payment can later be polled.
+         * @description Seed: "35-character Alphanumeric ID Unique to each transaction." The contract enforces exactly 35 ASCII letters or digits. NPCI's BBPS reference id has a fixed structure (bbps-kit facts page, FACTS.md): 27 alphanumerics, then the Julian date `YDDD` and the time `hhmm` in IST, i.e. `^[A-Za-z0-9]{27}[0-9]{8}$`; agents should generate it that way, but the seed only promises 35 alphanumerics, so the last 8 characters are not forced to be digits here. The same value is the `clientReqId` under which the payment can later be polled.
          * @example vkL5Q79lukhzL4dSHatditBwzin20751743
          */
         RefId: string;
         /**
-         * @description Seed: "Unique ID assigned to the Biller by NPCI Eg: BSNL00000NATHL" (Alphanumeric). Exactly 14 characters per the facts file (NPCI biller ids are 14 alphanumerics).
+         * @description Seed: "Unique ID assigned to the Biller by NPCI Eg: BSNL00000NATHL" (Alphanumeric). Exactly 14 characters per the bbps-kit facts page (FACTS.md) (NPCI biller ids are 14 alphanumerics).
          * @example KIFS00000NATST
          */
         BillerId: string;
@@ -205,7 +205,7 @@ export interface components {
             /** @description Seed "List of customer params" (List, mandatory). */
             tags: components["schemas"]["CustomerParam"][];
         };
-        /** @description Body of `POST /couapp/agent/bills/fetch`. Beyond the seed: from shared/reference/bbps-facts.md. The fields are the identifying fields of the seed's payment request, with the same names, types and rules; the customer parameters may be sent as `customerParams` or `customerParamsRequest.tags`, as for payment. */
+        /** @description Body of `POST /couapp/agent/bills/fetch`. Beyond the vendor document: from the bbps-kit facts page (FACTS.md). The fields are the identifying fields of the seed's payment request, with the same names, types and rules; the customer parameters may be sent as `customerParams` or `customerParamsRequest.tags`, as for payment. */
         FetchBillRequest: {
             tenantId: components["schemas"]["TenantId"];
             refId: components["schemas"]["RefId"];
@@ -231,34 +231,34 @@ export interface components {
          */
         BillId: string;
         /**
-         * @description State of an asynchronous bill fetch (facts file): `BILL_FETCH_REQUESTED` (accepted by Digiledge), `BILL_FETCH_INITIATED` (sent to BBPS), `BILL_FETCH_SUCCESS` (the bill is in `billerResponse`), `BILL_FETCH_FAILED` (see `genericResponse.message`). Poll until SUCCESS or FAILED.
+         * @description State of an asynchronous bill fetch (bbps-kit facts page, FACTS.md): `BILL_FETCH_REQUESTED` (accepted by Digiledge), `BILL_FETCH_INITIATED` (sent to BBPS), `BILL_FETCH_SUCCESS` (the bill is in `billerResponse`), `BILL_FETCH_FAILED` (see `genericResponse.message`). Poll until SUCCESS or FAILED.
          * @enum {string}
          */
         BillFetchStatus: "BILL_FETCH_REQUESTED" | "BILL_FETCH_INITIATED" | "BILL_FETCH_SUCCESS" | "BILL_FETCH_FAILED";
         /** @description State of the fetch, or `null` while it is not yet known (the vendor document's response table - "Will be null" in the acknowledgement). Shared by `BillFetchRecord` and `FetchedBill` so both say the same. */
         BillFetchStatusOrNull: components["schemas"]["BillFetchStatus"] | null;
         /**
-         * @description How the paid amount must relate to `billAmount`, in Digiledge's spelling (facts file): `Exact` (must equal; NPCI EXACT), `Exact and above` (at least; NPCI EXACT_UP), `Exact and below` (at most; NPCI EXACT_DOWN). `null` when the biller sets no rule (NPCI ANY/ADHOC).
+         * @description How the paid amount must relate to `billAmount`, in Digiledge's spelling (bbps-kit facts page, FACTS.md): `Exact` (must equal; NPCI EXACT), `Exact and above` (at least; NPCI EXACT_UP), `Exact and below` (at most; NPCI EXACT_DOWN). `null` when the biller sets no rule (NPCI ANY/ADHOC).
          * @enum {string|null}
          */
         AmountExactness: "Exact" | "Exact and above" | "Exact and below" | null;
-        /** @description The bill returned by the biller through BBPS, present once the fetch status is `BILL_FETCH_SUCCESS`. Beyond the seed: from shared/reference/bbps-facts.md. */
+        /** @description The bill returned by the biller through BBPS, present once the fetch status is `BILL_FETCH_SUCCESS`. Beyond the vendor document: from the bbps-kit facts page (FACTS.md). */
         BillerResponse: {
             /** @description Name of the customer as the biller has it. */
             customerName: string;
             /**
-             * @description Amount due. Unit: paise, as a string of digits (facts file: "Bill amounts there are strings in paise"), e.g. `"5600"` is ₹56.00, the amount the seed's payment example pays. At most 15 digits, so the amount stays exact as integer paise everywhere (below 2^53).
+             * @description Amount due. Unit: paise, as a string of digits (bbps-kit facts page, FACTS.md: "Bill amounts there are strings in paise"), e.g. `"5600"` is ₹56.00, the amount the seed's payment example pays. At most 15 digits, so the amount stays exact as integer paise everywhere (below 2^53).
              * @example 5600
              */
             billAmount: string;
             /**
              * Format: date
-             * @description Due date of the bill (`YYYY-MM-DD`). BBPS rule (facts file) - not before `billDate`.
+             * @description Due date of the bill (`YYYY-MM-DD`). BBPS rule (bbps-kit facts page, FACTS.md) - not before `billDate`.
              */
             dueDate: string;
             /**
              * Format: date
-             * @description Date of the bill (`YYYY-MM-DD`). BBPS rule (facts file) - not in the future, not after `dueDate`.
+             * @description Date of the bill (`YYYY-MM-DD`). BBPS rule (bbps-kit facts page, FACTS.md) - not in the future, not after `dueDate`.
              */
             billDate?: string | null;
             /** @description The biller's number of the bill. */
@@ -290,14 +290,14 @@ export interface components {
             remarks?: string | null;
         };
         /**
-         * @description A bill fetch as Digiledge records it. Beyond the seed: from shared/reference/bbps-facts.md, with the field
+         * @description A bill fetch as Digiledge records it. Beyond the vendor document: from the bbps-kit facts page (FACTS.md), with the field
          *     list of the seed's response table (which lists exactly these fields and "Will be null" for all but `billid`).
          *
          *     - The acknowledgement of `fetchBill` carries `billId` and the status block; every other field is `null`.
          *     - The poll `getFetchedBill` fills `status` and, once `BILL_FETCH_SUCCESS`, `billerResponse` and
          *       `additionalInfo`.
          *
-         *     The seed's table spells the id `billid`; Digiledge's other answers (facts file) and its payment request say
+         *     The seed's table spells the id `billid`; Digiledge's other answers (bbps-kit facts page, FACTS.md) and its payment request say
          *     `billId`. Both are accepted; expect `billId`. The status block may likewise arrive as `genericResponse`
          *     (seed example) or `generalResp` (seed table).
          */
@@ -313,7 +313,7 @@ export interface components {
             actionType?: string | null;
             /** @description The fetched bill. Seed table - "Will be null" in the acknowledgement. */
             billerResponse?: components["schemas"]["BillerResponse"] | null;
-            /** @description Additional information the biller returns with the bill; at most 4 items (BBPS rule, facts file). Seed table - "Will be null" in the acknowledgement. */
+            /** @description Additional information the biller returns with the bill; at most 4 items (BBPS rule, bbps-kit facts page (FACTS.md)). Seed table - "Will be null" in the acknowledgement. */
             additionalInfo?: components["schemas"]["AdditionalInfoItem"][] | null;
             /** @description The customer parameters the fetch was made with. Seed table - "Will be null" in the acknowledgement. */
             customerParams?: components["schemas"]["CustomerParam"][] | null;
@@ -403,7 +403,7 @@ export interface components {
             macAdress?: string;
             refId: components["schemas"]["RefId"];
             /**
-             * @description Seed: "Transaction amount" (Int, mandatory). Unit: paise (integer), per the facts file; the seed's 5600 is ₹56.00. Must be positive.
+             * @description Seed: "Transaction amount" (Int, mandatory). Unit: paise (integer), per the bbps-kit facts page (FACTS.md); the seed's 5600 is ₹56.00. Must be positive.
              * @example 5600
              */
             txnAmount: number;
@@ -424,7 +424,7 @@ export interface components {
          *     - The acknowledgement of `payBill` (seed example) carries `txnId`, `status: BILL_PAYMENT_INITIATED` and the
          *       status block; the other fields are `null` (and `txnAmount` is `0.0`).
          *     - The polls `getPaymentByTxnId` and `getPaymentByClientReqId` (beyond the seed: from
-         *       shared/reference/bbps-facts.md) answer the same shape with the fields filled.
+         *       the bbps-kit facts page (FACTS.md)) answer the same shape with the fields filled.
          *
          *     The seed's response table and its example disagree: the table lists `billid`, `refId`, `billerId`, `status`,
          *     `actionType`, `billerResponse`, `additionalInfo`, `customerParams`, the four dates and `generalResp` (the
@@ -445,7 +445,7 @@ export interface components {
             userType?: string | null;
             /** @description Id of the user (agent) that made the payment, as Digiledge records it. `null` in the acknowledgement. */
             userId?: string | null;
-            /** @description Amount paid. Unit: paise, a whole number (facts file). The seed's acknowledgement writes the placeholder `0.0`, so a JSON number written with a fractional part of zero is accepted; read the amount from the poll. */
+            /** @description Amount paid. Unit: paise, a whole number (bbps-kit facts page, FACTS.md). The seed's acknowledgement writes the placeholder `0.0`, so a JSON number written with a fractional part of zero is accepted; read the amount from the poll. */
             txnAmount?: number | null;
             /** @description The biller's NPCI id. `null` in the acknowledgement. */
             billerId?: string | null;
@@ -589,7 +589,7 @@ export interface components {
          */
         TxnId: components["schemas"]["TxnId"];
         /**
-         * @description The client's request id of the payment. This contract's choice (the facts file names the parameter but not its content): it is the 35-character `refId` the agent sent in `payBill`, so a payment whose acknowledgement was lost (timeout) can still be found without a `txnId`.
+         * @description The client's request id of the payment. This contract's choice (the bbps-kit facts page (FACTS.md) names the parameter but not its content): it is the 35-character `refId` the agent sent in `payBill`, so a payment whose acknowledgement was lost (timeout) can still be found without a `txnId`.
          * @example vkL5Q79lukhzL4dSHatditBwzin20751743
          */
         ClientReqId: components["schemas"]["RefId"];
@@ -762,7 +762,7 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The client's request id of the payment. This contract's choice (the facts file names the parameter but not its content): it is the 35-character `refId` the agent sent in `payBill`, so a payment whose acknowledgement was lost (timeout) can still be found without a `txnId`.
+                 * @description The client's request id of the payment. This contract's choice (the bbps-kit facts page (FACTS.md) names the parameter but not its content): it is the 35-character `refId` the agent sent in `payBill`, so a payment whose acknowledgement was lost (timeout) can still be found without a `txnId`.
                  * @example vkL5Q79lukhzL4dSHatditBwzin20751743
                  */
                 clientReqId: components["parameters"]["ClientReqId"];

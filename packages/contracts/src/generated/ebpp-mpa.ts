@@ -219,7 +219,7 @@ export interface components {
          * @example EMI for March 2025
          */
         Comments: string;
-        /** @description A customer account (here: a loan account) as this biller returns it from a lookup. The seed's response sample is empty; this shape is this project's design, with EBPP's own field names for customer accounts (from the facts file): `account_number`, `customer_account_reference`, `account_holder_name`, `nickname`, `address`, `current_balance`, `current_statement_balance`, `minimum_payment_due`, `past_amount_due`, `payment_due_date`, `statement_date`, `payoff_amount`, `status`, `custom_fields`, `comments`. Amounts are EBPP decimal strings in currency units (rupees for this biller); dates are YYYY-MM-DD. */
+        /** @description A customer account (here: a loan account) as this biller returns it from a lookup. The seed's response sample is empty; this shape is this project's design, with EBPP's own field names for customer accounts (from the bbps-kit facts page (FACTS.md)): `account_number`, `customer_account_reference`, `account_holder_name`, `nickname`, `address`, `current_balance`, `current_statement_balance`, `minimum_payment_due`, `past_amount_due`, `payment_due_date`, `statement_date`, `payoff_amount`, `status`, `custom_fields`, `comments`. Amounts are EBPP decimal strings in currency units (rupees for this biller); dates are YYYY-MM-DD. */
         CustomerAccount: {
             /** @description The customer account number, e.g. the loan account number `LN-AY1234`. */
             account_number: components["schemas"]["AccountNumber"];
@@ -264,7 +264,7 @@ export interface components {
             /** @description Comments about the account, free of sensitive information. */
             comments?: components["schemas"]["Comments"];
         };
-        /** @description One customer profile found by a lookup, with the customer accounts it may pay. In the Multi-Profile Account model several profiles can share one customer account (co-borrowers of a loan, designated employees on a group policy), so a lookup by `account_number` returns every profile associated with that account. The seed's response sample is empty; this shape is this project's design, with EBPP's naming (facts file and EBPP's public Payments API SDKs). The SSN is never returned. */
+        /** @description One customer profile found by a lookup, with the customer accounts it may pay. In the Multi-Profile Account model several profiles can share one customer account (co-borrowers of a loan, designated employees on a group policy), so a lookup by `account_number` returns every profile associated with that account. The seed's response sample is empty; this shape is this project's design, with EBPP's naming (the bbps-kit facts page, FACTS.md, and EBPP's public Payments API SDKs). The SSN is never returned. */
         MpaCustomer: {
             /** @description Unique ID assigned by the biller/client system for this customer (seed wording), e.g. `AY1234`. */
             customer_reference: components["schemas"]["CustomerReference"];
@@ -367,7 +367,7 @@ export interface components {
          * @example 7300018829
          */
         EbppId: string;
-        /** @description The customer making the payment (seed wording). The seed shows this object collapsed, with no children; its fields are this project's design, with EBPP's names (facts file and EBPP's public Payments API SDKs). In the Multi-Profile Account model this is the profile that paid, which may be any of the co-borrowers on the account. */
+        /** @description The customer making the payment (seed wording). The seed shows this object collapsed, with no children; its fields are this project's design, with EBPP's names (the bbps-kit facts page, FACTS.md, and EBPP's public Payments API SDKs). In the Multi-Profile Account model this is the profile that paid, which may be any of the co-borrowers on the account. */
         Customer: {
             /** @description The unique identifier assigned by EBPP to the customer. */
             id?: components["schemas"]["EbppId"];
@@ -382,7 +382,7 @@ export interface components {
             /** @description The customer's mobile phone number. */
             mobile_phone?: components["schemas"]["Phone"];
         };
-        /** @description The customer account the payment is applied to. The seed shows this object collapsed, with no children and no description; its fields are this project's design, with EBPP's names for customer accounts (facts file). Balances and status are not sent with a posting: the biller holds them. */
+        /** @description The customer account the payment is applied to. The seed shows this object collapsed, with no children and no description; its fields are this project's design, with EBPP's names for customer accounts (bbps-kit facts page, FACTS.md). Balances and status are not sent with a posting: the biller holds them. */
         PaymentCustomerAccount: {
             /** @description The unique identifier assigned by EBPP to the customer account. */
             id?: components["schemas"]["EbppId"];
@@ -737,6 +737,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The biller cannot reach its database (ledger) right now; nothing was looked up or applied. EBPP should send the same request again after `Retry-After` seconds: postings are deduplicated on the EBPP `id`, so a repeat is applied at most once. The code is `error_field` without `field`, as for 500: the vendor document's ten codes have none for this, so EBPP acts on the 503 status. */
+        ServiceUnavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before repeating the same request (HTTP `Retry-After`, delay-seconds form).
+                 * @example 5
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The requested resource doesn't exist (seed wording): the customer account named in the posting is unknown. */
         CustomerAccountNotFound: {
             headers: {
@@ -848,6 +862,7 @@ export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseCustomerNotFound = components['responses']['CustomerNotFound'];
 export type ResponseLookupRefused = components['responses']['LookupRefused'];
 export type ResponseServerError = components['responses']['ServerError'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseCustomerAccountNotFound = components['responses']['CustomerAccountNotFound'];
 export type ResponseDuplicatePosting = components['responses']['DuplicatePosting'];
 export type ResponsePaymentPostingRefused = components['responses']['PaymentPostingRefused'];
@@ -892,6 +907,7 @@ export interface operations {
             404: components["responses"]["CustomerNotFound"];
             422: components["responses"]["LookupRefused"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     postPayment: {
@@ -930,6 +946,7 @@ export interface operations {
             409: components["responses"]["DuplicatePosting"];
             422: components["responses"]["PaymentPostingRefused"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     postPaymentReversal: {
@@ -968,6 +985,7 @@ export interface operations {
             409: components["responses"]["DuplicatePosting"];
             422: components["responses"]["PaymentPostingRefused"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     postPaymentRefund: {
@@ -1006,6 +1024,7 @@ export interface operations {
             409: components["responses"]["DuplicatePosting"];
             422: components["responses"]["RefundPostingRefused"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -60,9 +60,9 @@ export interface paths {
          *
          *     **Headers:** `developer_key`, `secret-key` and `secret-key-timestamp` are required (the security
          *     requirement); `content-type: application/json` is the request body's media type. `request_hash` is
-         *     optional and opt-in (facts file).
+         *     optional and opt-in (bbps-kit facts page, FACTS.md).
          *
-         *     **Outcomes** (facts file): the payment's state is `tx_status`. `"0"` is success; `"1"`, `"3"` (refund
+         *     **Outcomes** (bbps-kit facts page, FACTS.md): the payment's state is `tx_status`. `"0"` is success; `"1"`, `"3"` (refund
          *     pending) and `"4"` (refunded) are failures; `"2"`, `"5"`, `"6"` and any unknown value are pending. A timeout, a 5xx or a pending state is **never** a failure:
          *     inquire with `getTransaction` (by `tid`) or `getTransactionByClientRefId`, and never pay again. An amount
          *     mismatch (`response_type_id` 208) is answered with HTTP 200, `status` other than 0, and still a
@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * Transaction inquiry by tid
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Neither seed describes the inquiry; the facts file
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Neither seed describes the inquiry; the bbps-kit facts page (FACTS.md)
          *     gives its path and purpose: after a timeout, a 5xx or a pending `tx_status`, ask for the transaction
          *     instead of paying again.
          *
@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * Transaction inquiry by client_ref_id
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Neither seed describes the inquiry; the facts file
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Neither seed describes the inquiry; the bbps-kit facts page (FACTS.md)
          *     gives its path and purpose: after a timeout, a 5xx or a pending `tx_status`, ask for the transaction
          *     instead of paying again.
          *
@@ -166,7 +166,7 @@ export interface components {
         /**
          * @description Biller identifier from the Get Operators response.
          *
-         *     Newer Eko pages call this field `phone_operator_code` (facts file); this contract follows the seeds and keeps
+         *     Newer Eko pages call this field `phone_operator_code` (bbps-kit facts page, FACTS.md); this contract follows the seeds and keeps
          *     `operator_id`.
          * @example 83
          */
@@ -247,7 +247,7 @@ export interface components {
              * @description Primary success indicator (0 = success).
              *
              *     A JSON number. Anything other than 0 is a failure of the request; it is often the error code itself
-             *     (facts file). A payment's own outcome is `tx_status`, not `status`.
+             *     (bbps-kit facts page, FACTS.md). A payment's own outcome is `tx_status`, not `status`.
              * @example 0
              */
             status: number;
@@ -268,7 +268,7 @@ export interface components {
              * @description A unique id for every possible response shape (success or error) — useful for client logic branching and
              *     analytics.
              *
-             *     A JSON number. The ids this contract knows (facts file):
+             *     A JSON number. The ids this contract knows (bbps-kit facts page, FACTS.md):
              *
              *     | id | response shape |
              *     | --- | --- |
@@ -337,7 +337,7 @@ export interface components {
             data?: components["schemas"]["BillDetails"];
         };
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Present on validation errors (`response_type_id`
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Present on validation errors (`response_type_id`
          *     -1): one entry per rejected request field, the field's name mapped to a human-readable message.
          * @example {
          *       "latlong": "Invalid latlong. Expected latitude,longitude"
@@ -356,7 +356,7 @@ export interface components {
             data?: Record<string, never>;
         };
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Base64 of an HMAC-SHA256 (44 characters), computed
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Base64 of an HMAC-SHA256 (44 characters), computed
          *     like `secret-key` but over the concatenation `timestamp + utility_acc_no + amount + user_code`.
          * @example 5zfrJS+zS5D/ERn1A7BJb4jzzCaHKP9fBpbEDptrjsU=
          */
@@ -364,7 +364,7 @@ export interface components {
         /**
          * @description Unique reference id per API call, generated by your system.
          *
-         *     At most 20 characters: newer Eko pages state that limit (facts file); the seeds give no length.
+         *     At most 20 characters: newer Eko pages state that limit (bbps-kit facts page, FACTS.md); the seeds give no length.
          * @example REQ-20260101-001
          */
         ClientRefId: string;
@@ -417,7 +417,7 @@ export interface components {
          *     | `"5"` | On Hold | pending: inquire, never pay again |
          *     | `"6"` | Response awaited, inquiry required | pending: inquire, never pay again |
          *
-         *     `"6"` is **beyond the seed: from shared/reference/bbps-facts.md** (newer Eko pages add it). The facts file
+         *     `"6"` is **beyond the vendor document: from the bbps-kit facts page (FACTS.md)** (newer Eko pages add it). The bbps-kit facts page (FACTS.md)
          *     also says to treat any unknown value as pending; the enum here is closed so that a mock or a validating proxy
          *     flags a new value, but client code should still fall back to "pending", never to "failed".
          * @example 0
@@ -480,7 +480,7 @@ export interface components {
             data?: components["schemas"]["PaymentDetails"];
         };
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. `data` of a transaction inquiry: the transaction as
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). `data` of a transaction inquiry: the transaction as
          *     Pay BBPS Bill reported it, with its current state in the envelope's `tx_status`. Open: Eko returns more
          *     fields than these.
          */
@@ -494,7 +494,7 @@ export interface components {
             /**
              * @description Amount of the transaction.
              *
-             *     Unit: **rupees**, as a decimal string, as in Pay BBPS Bill (the facts file gives no unit for the
+             *     Unit: **rupees**, as a decimal string, as in Pay BBPS Bill (the bbps-kit facts page, FACTS.md, gives no unit for the
              *     inquiry).
              * @example 1350
              */
@@ -511,7 +511,7 @@ export interface components {
             utility_acc_no?: string;
         };
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Answer of a transaction inquiry: the Eko envelope, the
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Answer of a transaction inquiry: the Eko envelope, the
          *     transaction's current state and `data`.
          */
         TransactionResponse: components["schemas"]["EkoEnvelope"] & {
@@ -552,7 +552,7 @@ export interface components {
             };
         };
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. A stale or wrong signature: `secret-key` does not match
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). A stale or wrong signature: `secret-key` does not match
          *     the HMAC of `secret-key-timestamp`, or the timestamp is too far from Eko's clock. (The mock cannot check a
          *     signature, so it never answers this on its own.)
          */
@@ -666,7 +666,7 @@ export interface components {
          */
         SecretKeyTimestamp: components["schemas"]["SecretKeyTimestamp"];
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Optional, opt-in. Older Eko Pay Bill pages ask for
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Optional, opt-in. Older Eko Pay Bill pages ask for
          *     this header: the same HMAC as `secret-key` (key = the ASCII text of base64(access_key)), computed over the
          *     concatenation `timestamp + utility_acc_no + amount + user_code` (timestamp = the `secret-key-timestamp`
          *     value; the other three exactly as sent in the body), base64-encoded. Newer signers omit it.
@@ -677,14 +677,14 @@ export interface components {
          */
         RequestHash: components["schemas"]["RequestHash"];
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. Eko's transaction id (`data.tid` of Pay BBPS Bill).
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Eko's transaction id (`data.tid` of Pay BBPS Bill).
          *     Never contains a colon: a path segment starting `client_ref_id:` is the other inquiry
          *     (`getTransactionByClientRefId`).
          * @example 2882709962
          */
         Tid: components["schemas"]["Tid"];
         /**
-         * @description Beyond the seed: from shared/reference/bbps-facts.md. The `client_ref_id` the payment was sent with; it
+         * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). The `client_ref_id` the payment was sent with; it
          *     follows the literal prefix `client_ref_id:` in the path segment.
          * @example REQ-20260101-001
          */
@@ -872,7 +872,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Beyond the seed: from shared/reference/bbps-facts.md. Optional, opt-in. Older Eko Pay Bill pages ask for
+                 * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Optional, opt-in. Older Eko Pay Bill pages ask for
                  *     this header: the same HMAC as `secret-key` (key = the ASCII text of base64(access_key)), computed over the
                  *     concatenation `timestamp + utility_acc_no + amount + user_code` (timestamp = the `secret-key-timestamp`
                  *     value; the other three exactly as sent in the body), base64-encoded. Newer signers omit it.
@@ -980,7 +980,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Beyond the seed: from shared/reference/bbps-facts.md. Eko's transaction id (`data.tid` of Pay BBPS Bill).
+                 * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Eko's transaction id (`data.tid` of Pay BBPS Bill).
                  *     Never contains a colon: a path segment starting `client_ref_id:` is the other inquiry
                  *     (`getTransactionByClientRefId`).
                  * @example 2882709962
@@ -1047,7 +1047,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Beyond the seed: from shared/reference/bbps-facts.md. The `client_ref_id` the payment was sent with; it
+                 * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). The `client_ref_id` the payment was sent with; it
                  *     follows the literal prefix `client_ref_id:` in the path segment.
                  * @example REQ-20260101-001
                  */

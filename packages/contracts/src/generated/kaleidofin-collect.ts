@@ -87,7 +87,7 @@ export interface paths {
          *     The seed writes the address as `POST <kaleidofin’s payment bills url>`; this contract fixes it as
          *     `/bills/payment` (this project's choice).
          *
-         *     Reposts (NPCI convention, facts file; the seed is silent): when an answer is late the OU reposts the same
+         *     Reposts (NPCI convention, bbps-kit facts page FACTS.md; the seed is silent): when an answer is late the OU reposts the same
          *     body, same `transactionId`, and expects the first answer again, never a second credit. A new
          *     `transactionId` on a paid bill, or any payment on an expired bill, is refused with 422. Amounts are in rupees.
          */
@@ -129,7 +129,7 @@ export interface components {
          */
         SystemBillId: number;
         /**
-         * @description State of a bill in Kaleidofin's system ("Kaleidopay"). The seed shows `BILL_CREATED` and `PAYMENT_SUCCESSFUL`; the list is completed from Setu's public BillCollect API, which has the same shape (facts file): `BILL_CREATED` open and payable; `PAYMENT_SUCCESSFUL` paid, `receipt` is set; `PAYMENT_FAILED` the last payment attempt failed; `BILL_EXPIRED` no longer payable.
+         * @description State of a bill in Kaleidofin's system ("Kaleidopay"). The seed shows `BILL_CREATED` and `PAYMENT_SUCCESSFUL`; the list is completed from Setu's public BillCollect API, which has the same shape (bbps-kit facts page, FACTS.md): `BILL_CREATED` open and payable; `PAYMENT_SUCCESSFUL` paid, `receipt` is set; `PAYMENT_FAILED` the last payment attempt failed; `BILL_EXPIRED` no longer payable.
          * @example BILL_CREATED
          * @enum {string}
          */
@@ -156,7 +156,7 @@ export interface components {
             generatedDate: string;
             billStatus: components["schemas"]["BillStatus"];
             /**
-             * @description Amount of the bill, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; the seed gives no unit, this project reads it as rupees per the facts file). Never negative.
+             * @description Amount of the bill, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; the seed gives no unit, this project reads it as rupees per the bbps-kit facts page (FACTS.md)). Never negative.
              * @example 1000
              */
             billAmount: number;
@@ -240,7 +240,7 @@ export interface components {
              */
             transactionId: string;
             /**
-             * @description Amount the customer paid, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the facts file). Greater than 0.
+             * @description Amount the customer paid, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the bbps-kit facts page (FACTS.md)). Greater than 0.
              * @example 1000
              */
             amountPaid: number;

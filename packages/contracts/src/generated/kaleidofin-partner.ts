@@ -89,7 +89,7 @@ export interface components {
         /** @description "Array of object (Bill Identifier) - List of parameters to uniquely identify a customer." (seed). At least one identifier is required. The field path of an offending item is reported as `[<index>].<field>`, e.g. `[1].identifierValue`. */
         BillIdentifierList: components["schemas"]["BillIdentifier"][];
         /**
-         * @description Outcome of the bill fetch for a customer who was found. The seed shows only `AVAILABLE`; the list is Setu BillCollect's, which has the same shape (facts file). `AVAILABLE`: `customerBills.bills` lists at least one payable bill. `NO_OUTSTANDING`: the customer exists but owes nothing; `bills` is empty. `NOT_SUPPORTED`: bill fetch is not offered for this customer; `bills` is empty. An unknown customer is not a status: it is HTTP 404 with code `CUSTOMER_NOT_FOUND`.
+         * @description Outcome of the bill fetch for a customer who was found. The seed shows only `AVAILABLE`; the list is Setu BillCollect's, which has the same shape (bbps-kit facts page, FACTS.md). `AVAILABLE`: `customerBills.bills` lists at least one payable bill. `NO_OUTSTANDING`: the customer exists but owes nothing; `bills` is empty. `NOT_SUPPORTED`: bill fetch is not offered for this customer; `bills` is empty. An unknown customer is not a status: it is HTTP 404 with code `CUSTOMER_NOT_FOUND`.
          * @example AVAILABLE
          * @enum {string}
          */
@@ -100,7 +100,7 @@ export interface components {
          * @enum {string}
          */
         AmountExactness: "EXACT" | "EXACT_UP" | "EXACT_DOWN" | "ANY" | "RANGE";
-        /** @description One outstanding bill of the customer, as the biller (partner) describes it. Bill rule from NPCI (facts file): `generatedDate` is on or before `dueDate` and not in the future; a schema cannot express it, the biller keeps it. */
+        /** @description One outstanding bill of the customer, as the biller (partner) describes it. Bill rule from NPCI (bbps-kit facts page, FACTS.md): `generatedDate` is on or before `dueDate` and not in the future; a schema cannot express it, the biller keeps it. */
         Bill: {
             /**
              * @description Name of the bill shown to the customer, e.g. `JuneInstallment` (seed).
@@ -108,7 +108,7 @@ export interface components {
              */
             billName: string;
             /**
-             * @description Amount due, in RUPEES, as a JSON number with at most 2 decimal places (the seed gives no unit; this project reads its 1000 and 1200 loan instalments as rupees, see the facts file). Never negative.
+             * @description Amount due, in RUPEES, as a JSON number with at most 2 decimal places (the seed gives no unit; this project reads its 1000 and 1200 loan instalments as rupees, see the bbps-kit facts page (FACTS.md)). Never negative.
              * @example 1000
              */
             billAmount: number;
@@ -186,11 +186,11 @@ export interface components {
             success: true;
         };
         /**
-         * @description Machine-readable reason of the failure (this project's design; the seed shows no error answer). `INVALID_REQUEST` (400) body does not match the contract or is not JSON; `UNAUTHORIZED` (401) missing or unknown `x-api-key`; `CUSTOMER_NOT_FOUND` (404) no customer matches the Bill Identifiers; `BILL_NOT_FOUND` (404) no bill with that `partnerBillId`; `DUPLICATE_TRANSACTION_MISMATCH` (409) the `transactionId` was already acknowledged with a different amount; `AMOUNT_EXACTNESS_VIOLATED` (422) `amountPaid` breaks the bill's `amountExactness`; `BILL_ALREADY_PAID` (422) the bill is settled and this is a new transaction; `NOT_FOUND` (404) unknown route; `METHOD_NOT_ALLOWED` (405) wrong method on a known route; `PAYLOAD_TOO_LARGE` (413); `UNSUPPORTED_MEDIA_TYPE` (415) body is not `application/json`; `INTERNAL_ERROR` (500).
+         * @description Machine-readable reason of the failure (this project's design; the seed shows no error answer). `INVALID_REQUEST` (400) body does not match the contract or is not JSON; `UNAUTHORIZED` (401) missing or unknown `x-api-key`; `CUSTOMER_NOT_FOUND` (404) no customer matches the Bill Identifiers; `BILL_NOT_FOUND` (404) no bill with that `partnerBillId`; `DUPLICATE_TRANSACTION_MISMATCH` (409) the `transactionId` was already acknowledged with a different amount; `AMOUNT_EXACTNESS_VIOLATED` (422) `amountPaid` breaks the bill's `amountExactness`; `BILL_ALREADY_PAID` (422) the bill is settled and this is a new transaction; `NOT_FOUND` (404) unknown route; `METHOD_NOT_ALLOWED` (405) wrong method on a known route; `PAYLOAD_TOO_LARGE` (413); `UNSUPPORTED_MEDIA_TYPE` (415) body is not `application/json`; `INTERNAL_ERROR` (500); `SERVICE_UNAVAILABLE` (503) the biller cannot reach its database, nothing was applied and the same request may be repeated.
          * @example INVALID_REQUEST
          * @enum {string}
          */
-        ErrorCode: "INVALID_REQUEST" | "UNAUTHORIZED" | "CUSTOMER_NOT_FOUND" | "BILL_NOT_FOUND" | "AMOUNT_EXACTNESS_VIOLATED" | "BILL_ALREADY_PAID" | "DUPLICATE_TRANSACTION_MISMATCH" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL_ERROR";
+        ErrorCode: "INVALID_REQUEST" | "UNAUTHORIZED" | "CUSTOMER_NOT_FOUND" | "BILL_NOT_FOUND" | "AMOUNT_EXACTNESS_VIOLATED" | "BILL_ALREADY_PAID" | "DUPLICATE_TRANSACTION_MISMATCH" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description What went wrong. */
         ErrorDetail: {
             code: components["schemas"]["ErrorCode"];
@@ -223,12 +223,12 @@ export interface components {
         /** @description Details of the payment the customer made against the bill. */
         PaymentDetails: {
             /**
-             * @description Amount of the bill as the biller gave it in `fetchBills`, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the facts file).
+             * @description Amount of the bill as the biller gave it in `fetchBills`, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the bbps-kit facts page (FACTS.md)).
              * @example 1000
              */
             billAmount: number;
             /**
-             * @description Amount the customer paid, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the facts file). Greater than 0. It must respect the bill's `amountExactness`, else HTTP 422 `AMOUNT_EXACTNESS_VIOLATED`. More than 2 decimal places is HTTP 400 `INVALID_REQUEST`: the schema does not say `multipleOf: 0.01` because binary floating point makes validators reject valid amounts such as 10.23.
+             * @description Amount the customer paid, in RUPEES, as a JSON number with at most 2 decimal places (seed `1000`; unit per the bbps-kit facts page (FACTS.md)). Greater than 0. It must respect the bill's `amountExactness`, else HTTP 422 `AMOUNT_EXACTNESS_VIOLATED`. More than 2 decimal places is HTTP 400 `INVALID_REQUEST`: the schema does not say `multipleOf: 0.01` because binary floating point makes validators reject valid amounts such as 10.23.
              * @example 1000
              */
             amountPaid: number;
@@ -253,7 +253,7 @@ export interface components {
             partnerBillId: string;
             paymentDetails: components["schemas"]["PaymentDetails"];
         };
-        /** @description The biller's receipt for the payment. The same payment (same `transactionId`, same amount) always gets the same receipt, as in Setu BillCollect (facts file). */
+        /** @description The biller's receipt for the payment. The same payment (same `transactionId`, same amount) always gets the same receipt, as in Setu BillCollect (bbps-kit facts page, FACTS.md). */
         Receipt: {
             /**
              * Format: date-time
@@ -343,6 +343,20 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description The biller cannot reach its database (ledger) right now (`SERVICE_UNAVAILABLE`). Nothing was read or applied. Repeating the same request after `Retry-After` seconds is safe: `fetchBills` is read-only, and `fetchReceipt` is deduplicated on `transactionId`, so a payment is never credited twice. */
+        ServiceUnavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before repeating the same request (HTTP `Retry-After`, delay-seconds form).
+                 * @example 5
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description Invalid request (`INVALID_REQUEST`): the body is not JSON or does not match the contract; `error.field` names the offending field, e.g. `paymentDetails.amountPaid`. */
         FetchReceiptBadRequest: {
             headers: {
@@ -409,6 +423,7 @@ export type ResponseCustomerNotFound = components['responses']['CustomerNotFound
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
 export type ResponseInternalError = components['responses']['InternalError'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseFetchReceiptBadRequest = components['responses']['FetchReceiptBadRequest'];
 export type ResponseBillNotFound = components['responses']['BillNotFound'];
 export type ResponseDuplicateTransactionMismatch = components['responses']['DuplicateTransactionMismatch'];
@@ -444,6 +459,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     fetchReceipt: {
@@ -477,6 +493,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["PaymentRefused"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
