@@ -1,7 +1,12 @@
-// Generated types for the five contracts, one namespace per API:
+// What @bbps-kit/contracts derives from the five contracts (see README.md for the pipeline). Types, one namespace
+// per API (openapi-typescript):
 //   import type { EbppMpa } from '@bbps-kit/contracts';
-//   type Body = EbppMpa.components['schemas']['PaymentPosting'];   // or EbppMpa.SchemaPaymentPosting
+//   type Body = EbppMpa.components['schemas']['Payment'];   // or EbppMpa.SchemaPayment
 //   const client = createClient<EbppMpa.paths>({ baseUrl });
+// Runtime schemas, routes and rules, one module per API: '@bbps-kit/contracts/schemas/<api>' (zod),
+// '@bbps-kit/contracts/operations/<api>' (createRoute-shaped routes), '@bbps-kit/contracts/rules/<api>' (retry
+// rules and outcome tables); '@bbps-kit/contracts/validator' validates with the specs' own JSON Schema.
+export { type ApiName, apiNames } from './generated/apis.ts';
 export type * as DigiledgeAgent from './generated/digiledge-agent.ts';
 export type * as EbppMpa from './generated/ebpp-mpa.ts';
 export type * as EkoBbps from './generated/eko-bbps.ts';

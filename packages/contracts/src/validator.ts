@@ -1,22 +1,19 @@
-// Validates values against the schemas of a contract, straight from specs/<api>/openapi.yaml: bodies, responses,
-// parameters, and the contract's own examples where they are used. Used by the example tests here and by the suites
-// that check live responses against the spec.
+// Validates values against the schemas of a contract with the spec's own JSON Schema (Ajv 2020): bodies, responses,
+// parameters, and the contract's own examples where they are used. It reads the bundled copy of each contract that
+// `pnpm generate` writes into this package (src/generated/<api>.openapi.json), so it needs nothing outside the
+// package at run time. Used by the example tests here, the fidelity proof of the zod schemas, and the suites that
+// check live responses against the spec.
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { bundle, createConfig } from '@redocly/openapi-core';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { type ApiName, apiNames } from './generated/apis.ts';
 
-export const apiNames = [
-  'kaleidofin-partner',
-  'kaleidofin-collect',
-  'digiledge-agent',
-  'eko-bbps',
-  'ebpp-mpa',
-] as const;
-export type ApiName = (typeof apiNames)[number];
+export { type ApiName, apiNames };
 
+/** The bundled contract (one JSON document, local `$ref`s only) shipped in this package. */
 export function specPath(api: ApiName): string {
-  return fileURLToPath(new URL(`../../../specs/${api}/openapi.yaml`, import.meta.url));
+  return fileURLToPath(new URL(`./generated/${api}.openapi.json`, import.meta.url));
 }
 
 export interface Verdict {
@@ -83,16 +80,13 @@ export class Contract {
     this.ajv.addSchema(document as object, 'spec');
   }
 
-  static load(api: ApiName): Promise<Contract> {
-    return Contract.fromFile(specPath(api), api);
+  static async load(api: ApiName): Promise<Contract> {
+    return Contract.fromDocument(api, JSON.parse(await readFile(specPath(api), 'utf8')));
   }
 
-  static async fromFile(path: string, api: ApiName): Promise<Contract> {
-    const config = await createConfig({});
-    const { bundle: result, problems } = await bundle({ ref: path, config, dereference: false });
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) throw new Error(`${path}: ${errors.map((p) => p.message).join('; ')}`);
-    return new Contract(api, result.parsed as OpenApiDocument);
+  /** A contract from a bundled OpenAPI document (all `$ref`s local). */
+  static fromDocument(api: ApiName, document: unknown): Contract {
+    return new Contract(api, document as OpenApiDocument);
   }
 
   /** Every operation in the spec, in document order. */

@@ -1,0 +1,205 @@
+// The two modules generate.mjs writes itself, from a bundled contract: the operations table (routes with their
+// zod schemas) and the rules table (retry rule per operation, x-bbps-outcome per status value), plus the copy of
+// the contract the zod generator reads. Everything here fails loudly on a contract it cannot represent, naming
+// the operation, rather than writing a table that silently says less than the spec.
+
+const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+const retryRules = new Set(['safe', 'never']);
+const outcomeValues = new Set(['success', 'failed', 'pending', 'refund-pending', 'refunded']);
+
+/** A deep copy of `document` with every `default` keyword of a schema removed (see generate.mjs for why). */
+export function withoutDefaults(document) {
+  const strip = (node, inSchema) => {
+    if (Array.isArray(node)) return node.map((item) => strip(item, inSchema));
+    if (typeof node !== 'object' || node === null) return node;
+    const out = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (inSchema && key === 'default') continue;
+      // Examples are data, not schemas: a `default` key inside one is kept.
+      const isData = key === 'example' || key === 'examples' || key === 'enum' || key === 'const';
+      out[key] = isData ? value : strip(value, inSchema || key === 'schema' || key === 'schemas');
+    }
+    return out;
+  };
+  return strip(document, false);
+}
+
+/** Every operation of a bundled document, in document order, with its method and path. */
+export function operationsOf(document) {
+  const found = [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of methods) {
+      const operation = item[method];
+      if (!operation) continue;
+      if (!operation.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
+      found.push({ path, method, operation, pathItem: item });
+    }
+  }
+  return found;
+}
+
+function resolve(document, node) {
+  let current = node;
+  for (let hops = 0; current && typeof current === 'object' && '$ref' in current; hops++) {
+    if (hops > 20) throw new Error(`$ref loop at ${current.$ref}`);
+    const ref = current.$ref;
+    if (!ref.startsWith('#/')) throw new Error(`non-local $ref ${ref} in a bundled document`);
+    current = ref
+      .slice(2)
+      .split('/')
+      .map((part) => decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce((at, part) => at?.[part], document);
+  }
+  return current;
+}
+
+/** hey-api's name for a component schema or an operation's part: `zBillIdentifierList`, `zFetchBillsBody`. */
+function zodName(name) {
+  return `z${name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('')}`;
+}
+
+function exportsOf(zodSource) {
+  return new Set([...zodSource.matchAll(/^export const (z\w+) =/gm)].map((match) => match[1]));
+}
+
+const quote = (text) => `'${String(text).replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', ' ')}'`;
+const key = (name) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name));
+
+/** The zod schema of a response or body media type: its component's, else the operation's own (2xx only). */
+function mediaSchema(media, fallback, where, available) {
+  const schema = media.schema;
+  if (!schema) return undefined;
+  const ref = schema.$ref;
+  const name = ref?.startsWith('#/components/schemas/') ? zodName(ref.slice('#/components/schemas/'.length)) : fallback;
+  if (!name || !available.has(name)) {
+    throw new Error(`${where}: no generated zod schema for it (give it a components/schemas entry)`);
+  }
+  return name;
+}
+
+export function operationsModule(api, document, zodSource) {
+  const available = exportsOf(zodSource);
+  const used = new Set();
+  const use = (name) => {
+    used.add(name);
+    return name;
+  };
+  const entries = [];
+  for (const { path, method, operation, pathItem } of operationsOf(document)) {
+    const id = operation.operationId;
+    const where = `${api} ${id}`;
+    const Op = zodName(id).slice(1);
+    const retry = operation['x-bbps-retry'];
+    if (!retryRules.has(retry)) throw new Error(`${where}: x-bbps-retry must be safe or never, got ${retry}`);
+    const security = operation.security ?? document.security ?? [];
+    const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p) =>
+      resolve(document, p),
+    );
+    const request = [];
+    const body = resolve(document, operation.requestBody);
+    if (body) {
+      const content = Object.entries(body.content ?? {}).map(([mediaType, media]) => {
+        const schema = mediaSchema(media, `z${Op}Body`, `${where} request ${mediaType}`, available);
+        return `${quote(mediaType)}: { schema: ${use(schema)} }`;
+      });
+      request.push(`body: { required: ${body.required === true}, content: { ${content.join(', ')} } }`);
+    }
+    for (const [location, part] of [
+      ['path', 'params'],
+      ['query', 'query'],
+      ['header', 'headers'],
+    ]) {
+      if (!parameters.some((p) => p.in === location)) continue;
+      const name = `z${Op}${{ path: 'Path', query: 'Query', header: 'Headers' }[location]}`;
+      if (!available.has(name)) throw new Error(`${where}: no generated ${name} for its ${location} parameters`);
+      request.push(`${part}: ${use(name)}`);
+    }
+    const responses = Object.entries(operation.responses ?? {}).map(([status, raw]) => {
+      const response = resolve(document, raw);
+      const fallback = /^2\d\d$/.test(status) ? `z${Op}Response` : undefined;
+      const content = Object.entries(response.content ?? {}).flatMap(([mediaType, media]) => {
+        const schema = mediaSchema(media, fallback, `${where} ${status} ${mediaType}`, available);
+        return schema ? [`${quote(mediaType)}: { schema: ${use(schema)} }`] : [];
+      });
+      const description = quote(response.description?.split('\n')[0] ?? status);
+      return `      ${/^\d+$/.test(status) ? status : quote(status)}: { description: ${description}${content.length ? `, content: { ${content.join(', ')} }` : ''} },`;
+    });
+    const securityText = security
+      .map(
+        (requirement) =>
+          `{ ${Object.keys(requirement)
+            .map((scheme) => `${key(scheme)}: []`)
+            .join(', ')} }`,
+      )
+      .join(', ');
+    entries.push(
+      [
+        `  ${key(id)}: {`,
+        `    operationId: ${quote(id)},`,
+        `    method: ${quote(method)} as const,`,
+        `    path: ${quote(path)},`,
+        `    security: [${securityText}],`,
+        `    'x-bbps-retry': ${quote(retry)} as const,`,
+        ...(request.length ? [`    request: { ${request.join(', ')} },`] : []),
+        '    responses: {',
+        ...responses,
+        '    },',
+        '  },',
+      ].join('\n'),
+    );
+  }
+  return [
+    `// Generated from specs/${api} by packages/contracts/scripts/generate.mjs. Do not edit.`,
+    '// One route per operation, in the shape @hono/zod-openapi createRoute() takes, with the generated zod schemas.',
+    '',
+    `import { ${[...used].sort().join(', ')} } from './${api}.zod.ts';`,
+    '',
+    'export const operations = {',
+    entries.join('\n'),
+    '};',
+    '',
+    'export type OperationId = keyof typeof operations;',
+    '',
+  ].join('\n');
+}
+
+export function rulesModule(api, document) {
+  const rules = operationsOf(document).map(({ path, method, operation }) => {
+    return `  ${quote(`${method.toUpperCase()} ${path}`)}: { operationId: ${quote(operation.operationId)}, retry: ${quote(operation['x-bbps-retry'])} },`;
+  });
+  const outcomes = Object.entries(document.components?.schemas ?? {}).flatMap(([name, schema]) => {
+    const table = schema['x-bbps-outcome'];
+    if (table === undefined) return [];
+    const values = schema.enum ?? [];
+    for (const [value, outcome] of Object.entries(table)) {
+      if (!outcomeValues.has(outcome))
+        throw new Error(
+          `${api} ${name}: x-bbps-outcome ${value}: ${outcome} is not one of ${[...outcomeValues].join(', ')}`,
+        );
+      if (!values.includes(value))
+        throw new Error(`${api} ${name}: x-bbps-outcome names ${value}, which is not in its enum`);
+    }
+    const missing = values.filter((value) => !(value in table));
+    if (missing.length > 0) throw new Error(`${api} ${name}: x-bbps-outcome says nothing of ${missing.join(', ')}`);
+    const lines = Object.entries(table).map(([value, outcome]) => `    ${quote(value)}: ${quote(outcome)},`);
+    return [`  ${key(name)}: {\n${lines.join('\n')}\n  },`];
+  });
+  return [
+    `// Generated from specs/${api} by packages/contracts/scripts/generate.mjs. Do not edit.`,
+    '',
+    '/** `x-bbps-retry` of each operation, keyed by `METHOD /path`: `safe` to repeat, or sent exactly once (`never`). */',
+    'export const operationRules = {',
+    ...rules,
+    '} as const;',
+    '',
+    '/** `x-bbps-outcome` of each status schema that has one: what each value means; all but `pending` are final. */',
+    'export const outcomes = {',
+    ...outcomes,
+    '} as const;',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,12 @@
+// Generated from specs/kaleidofin-collect by packages/contracts/scripts/generate.mjs. Do not edit.
+
+/** `x-bbps-retry` of each operation, keyed by `METHOD /path`: `safe` to repeat, or sent exactly once (`never`). */
+export const operationRules = {
+  'POST /bills/fetch/{billerId}': { operationId: 'fetchCustomerBills', retry: 'safe' },
+  'GET /bills/status/{systemBillId}': { operationId: 'getBillStatus', retry: 'safe' },
+  'POST /bills/payment': { operationId: 'postPayment', retry: 'never' },
+} as const;
+
+/** `x-bbps-outcome` of each status schema that has one: what each value means; all but `pending` are final. */
+export const outcomes = {
+} as const;
