@@ -1,23 +1,23 @@
-// Builds the HTTP application: both contracts' routes on one ledger, plus health, logging and the error
-// handling that keeps every answer inside the envelope of the contract whose path was called.
+// Builds the HTTP application: each contract's sub-app (its routes, keys, limits and error envelope; see
+// contract-app.ts) on one ledger, plus request ids, request logs, health and the docs portal. Paths no contract
+// owns answer in a neutral envelope.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
+import type { Context } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { keyChecker } from './auth.ts';
 import type { Config } from './config.ts';
+import { type AppEnv, unavailableRetryAfterSeconds } from './contract-app.ts';
 import type { Db } from './db/db.ts';
 import { DatabaseUnavailableError } from './db/unavailable.ts';
 import { docsRoutes } from './docs.ts';
-import { ebppRoutes } from './ebpp/routes.ts';
-import { ebppPaths, kaleidofinPaths, problemResponse } from './errors/envelopes.ts';
-import { kaleidofinRoutes } from './kaleidofin/routes.ts';
-import { errorFields, type Logger, type RequestIdVariables, requestLogger } from './logging.ts';
+import { ebppApp } from './ebpp/app.ts';
+import { describeProblem, type Problem, type ProblemKind, problemHeaders } from './errors/problems.ts';
+import { kaleidofinApp } from './kaleidofin/app.ts';
+import { errorFields, type Logger, requestLogger } from './logging.ts';
 
 /** Bodies of both contracts are a few kilobytes; anything near this limit is a mistake or an attack. */
 export const bodyLimitBytes = 64 * 1024;
-
-/** What a 503 asks callers to wait before repeating the request. */
-const unavailableRetryAfterSeconds = 2;
 
 export interface AppOptions {
   db: Db;
@@ -27,28 +27,37 @@ export interface AppOptions {
   portalDir?: string;
 }
 
-const operationPaths = new Set<string>([...kaleidofinPaths, ...ebppPaths]);
+/**
+ * The envelope for paths neither contract owns (unknown routes, /healthz failures):
+ * `{"error": {"code": "NOT_FOUND", "message": "..."}}`, documented in the README.
+ */
+export interface NeutralErrorBody {
+  error: { code: string; message: string };
+}
 
-export function buildApp({
-  db,
-  config,
-  logger,
-  portalDir,
-}: AppOptions): OpenAPIHono<{ Variables: RequestIdVariables }> {
-  const app = new OpenAPIHono<{ Variables: RequestIdVariables }>();
+const neutralStatus: Record<ProblemKind, { status: ContentfulStatusCode; code: string }> = {
+  invalid: { status: 400, code: 'BAD_REQUEST' },
+  malformed_body: { status: 400, code: 'BAD_REQUEST' },
+  unsupported_media_type: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  too_large: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  not_found: { status: 404, code: 'NOT_FOUND' },
+  method_not_allowed: { status: 405, code: 'METHOD_NOT_ALLOWED' },
+  unauthorized: { status: 401, code: 'UNAUTHORIZED' },
+  unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
+  internal: { status: 500, code: 'INTERNAL_ERROR' },
+};
+
+function neutralProblem(c: Context, problem: Problem): Response {
+  const { status, code } = neutralStatus[problem.kind];
+  const { message } = describeProblem(problem, c.req.method, c.req.path);
+  return c.json({ error: { code, message } } satisfies NeutralErrorBody, status, problemHeaders(problem));
+}
+
+export function buildApp({ db, config, logger, portalDir }: AppOptions): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  // A caller's id is reused only when it looks like an id, so a log line cannot be stuffed with arbitrary text.
+  app.use('*', requestId({ headerName: 'x-request-id', limitLength: 128 }));
   app.use('*', requestLogger(logger));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: bodyLimitBytes,
-      onError: (c) => {
-        // The rest of the body is never read: node-server drains it for at most 500 ms, then destroys the
-        // socket. Announcing keep-alive here let clients reuse that socket and lose their next request.
-        c.header('connection', 'close');
-        return problemResponse(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
-      },
-    }),
-  );
 
   app.get('/healthz', async (c) => {
     try {
@@ -61,36 +70,20 @@ export function buildApp({
   });
 
   app.route('/', docsRoutes(portalDir));
-  app.route('/', kaleidofinRoutes(db, keyChecker(config.kaleidofinApiKeys)));
+  const shared = { db, bodyLimitBytes, logger };
+  app.route('/', kaleidofinApp({ ...shared, checkKey: keyChecker(config.kaleidofinApiKeys) }));
   app.route(
     '/',
-    ebppRoutes(db, { clientKey: keyChecker([config.ebppClientKey]), apiKey: keyChecker(config.ebppApiKeys) }),
+    ebppApp({
+      ...shared,
+      checks: { clientKey: keyChecker([config.ebppClientKey]), apiKey: keyChecker(config.ebppApiKeys) },
+    }),
   );
 
-  app.notFound((c) =>
-    operationPaths.has(c.req.path)
-      ? problemResponse(c, { kind: 'method_not_allowed', allowed: 'POST' })
-      : problemResponse(c, { kind: 'not_found' }),
-  );
-
+  app.notFound((c) => neutralProblem(c, { kind: 'not_found' }));
   app.onError((error, c) => {
-    if (error instanceof HTTPException) {
-      if (error.status === 415) {
-        const expected = c.req.path === '/mpacustomers' ? 'application/x-www-form-urlencoded' : 'application/json';
-        return problemResponse(c, { kind: 'unsupported_media_type', expected });
-      }
-      if (error.status === 413) return problemResponse(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
-      // The validators throw 400 for a body that does not parse (malformed JSON or form data).
-      if (error.status === 400) return problemResponse(c, { kind: 'malformed_body', message: error.message });
-    }
     if (error instanceof DatabaseUnavailableError) {
-      logger.log('warn', 'database unavailable', {
-        request_id: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        ...errorFields(error.cause),
-      });
-      return problemResponse(c, { kind: 'unavailable', retryAfterSeconds: unavailableRetryAfterSeconds });
+      return neutralProblem(c, { kind: 'unavailable', retryAfterSeconds: unavailableRetryAfterSeconds });
     }
     logger.log('error', 'unhandled error', {
       request_id: c.get('requestId'),
@@ -98,9 +91,8 @@ export function buildApp({
       path: c.req.path,
       ...errorFields(error),
     });
-    return problemResponse(c, { kind: 'internal' });
+    return neutralProblem(c, { kind: 'internal' });
   });
-
   return app;
 }
 

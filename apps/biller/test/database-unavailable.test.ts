@@ -48,7 +48,10 @@ describe('every operation answers 503 in its contract envelope while the databas
     ['kaleidofin-partner', 'fetchBills', '/bills/fetchBills', 'SeedFetchBillsRequest'],
     ['kaleidofin-partner', 'fetchReceipt', '/bills/fetchReceipt', 'SeedFetchReceiptRequest'],
   ] as const)('%s %s', async (api, operationId, path, name) => {
-    const answer = await call('POST', path, { headers: kaleidofinHeaders, json: await example(api, operationId, name) });
+    const answer = await call('POST', path, {
+      headers: kaleidofinHeaders,
+      json: await example(api, operationId, name),
+    });
     expect([answer.status, answer.body.error.code, answer.headers.get('retry-after')]).toEqual([
       503,
       'SERVICE_UNAVAILABLE',
@@ -62,7 +65,10 @@ describe('every operation answers 503 in its contract envelope while the databas
     ['postPaymentReversal', '/paymentreversalposting', 'PaymentCancelledReversalRequest'],
     ['postPaymentRefund', '/paymentrefundposting', 'PaymentRefundRequest'],
   ] as const)('ebpp-mpa %s', async (operationId, path, name) => {
-    const answer = await call('POST', path, { headers: ebppHeaders, json: await example('ebpp-mpa', operationId, name) });
+    const answer = await call('POST', path, {
+      headers: ebppHeaders,
+      json: await example('ebpp-mpa', operationId, name),
+    });
     expect([answer.status, answer.body.errors[0].code, answer.headers.get('retry-after')]).toEqual([
       503,
       'error_field',
@@ -72,7 +78,10 @@ describe('every operation answers 503 in its contract envelope while the databas
   });
 
   it('ebpp-mpa lookupCustomers, and /healthz says unavailable', async () => {
-    const lookup = await call('POST', '/mpacustomers', { headers: ebppHeaders, form: { customer_reference: 'AY1234' } });
+    const lookup = await call('POST', '/mpacustomers', {
+      headers: ebppHeaders,
+      form: { customer_reference: 'AY1234' },
+    });
     expect(lookup.status).toBe(503);
     await expectConforms('ebpp-mpa', 'lookupCustomers', lookup);
     const health = await call('GET', '/healthz');

@@ -1,6 +1,7 @@
 // Turns zod's validation issues into what the contracts ask for: the offending field's path and a plain
 // sentence. Kaleidofin writes paths as `paymentDetails.amountPaid` and `[1].identifierValue`; EBPP as
-// `customer_account.account_number`.
+// `customer_account.account_number`. Whether a field is missing or of the wrong type is read from the input itself:
+// zod 4 leaves `issue.input` out unless asked, so its absence says nothing.
 import type { z } from '@hono/zod-openapi';
 
 type Issue = z.core.$ZodIssue;
@@ -19,17 +20,31 @@ export interface FieldProblem {
   message: string;
 }
 
-export function describeIssue(issue: Issue, prefix: readonly PropertyKey[] = []): FieldProblem {
+/** Describes `issue`, found while validating `input` (the value as received, before any parsing). */
+export function describeIssue(issue: Issue, input: unknown, prefix: readonly PropertyKey[] = []): FieldProblem {
   const path = [...prefix, ...issue.path];
   const field = path.length > 0 ? fieldPath(path) : undefined;
   const name = typeof path.at(-1) === 'string' ? String(path.at(-1)) : (field ?? 'body');
-  return { field, message: `${name} ${sentence(issue)}` };
+  return { field, message: `${name} ${sentence(issue, isMissing(input, issue.path))}` };
 }
 
-function sentence(issue: Issue): string {
+/** True when the last key of `path` is absent from its parent in `input` (a field not sent at all). */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return input === undefined;
+  let parent: unknown = input;
+  for (const key of path.slice(0, -1)) {
+    if (typeof parent !== 'object' || parent === null) return false;
+    parent = (parent as Record<PropertyKey, unknown>)[key];
+  }
+  if (typeof parent !== 'object' || parent === null) return false;
+  const last = path.at(-1) as PropertyKey;
+  return !Object.hasOwn(parent, last) || (parent as Record<PropertyKey, unknown>)[last] === undefined;
+}
+
+function sentence(issue: Issue, missing: boolean): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
+      if (missing) return 'is required';
       return `must be ${article(issue.expected)}`;
     case 'too_small':
       if (issue.origin === 'string')

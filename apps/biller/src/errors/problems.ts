@@ -1,0 +1,65 @@
+// Problems any operation can hit before, or instead of, its handler's own answer: named once here, with the sentence
+// that explains each, and rendered by each contract's envelope (kaleidofin/envelope.ts, ebpp/envelope.ts) or, for
+// paths no contract owns, by the neutral one in app.ts.
+import type { FieldProblem } from './zod-issues.ts';
+
+export type Problem =
+  /** The body broke the contract's schema: every field that was wrong, and how. */
+  | { kind: 'invalid'; fields: FieldProblem[] }
+  | { kind: 'malformed_body'; message: string }
+  | { kind: 'unsupported_media_type'; expected: string }
+  | { kind: 'too_large'; limitBytes: number }
+  | { kind: 'not_found' }
+  | { kind: 'method_not_allowed'; allowed: string }
+  | { kind: 'unauthorized'; header: string }
+  /** The database cannot be reached: nothing was applied, and the same request may be sent again. */
+  | { kind: 'unavailable'; retryAfterSeconds: number }
+  | { kind: 'internal' };
+
+export type ProblemKind = Problem['kind'];
+
+/** The problem in words, with the field (or header) it is about when there is one. */
+export function describeProblem(problem: Problem, method: string, path: string): FieldProblem {
+  switch (problem.kind) {
+    case 'invalid':
+      return problem.fields[0] ?? { field: undefined, message: 'body is invalid' };
+    case 'malformed_body':
+      return { field: undefined, message: problem.message };
+    case 'unsupported_media_type':
+      return { message: `Content-Type must be ${problem.expected}`, field: 'content-type' };
+    case 'too_large':
+      return { field: undefined, message: `Request body is too large (limit ${problem.limitBytes} bytes)` };
+    case 'not_found':
+      return { field: undefined, message: `No route ${clip(method)} ${clip(path)}` };
+    case 'method_not_allowed':
+      return {
+        field: undefined,
+        message: `Method ${clip(method)} is not allowed on ${clip(path)}; use ${problem.allowed}`,
+      };
+    case 'unauthorized':
+      return problem.header === 'client-key'
+        ? { message: 'client-key is missing or unknown', field: 'client-key' }
+        : problem.header === 'api-key'
+          ? { message: 'api-key is missing or does not match the key configured for this client', field: 'api-key' }
+          : { field: undefined, message: `Missing or invalid ${problem.header} header` };
+    case 'unavailable':
+      return {
+        field: undefined,
+        message: 'The biller cannot reach its ledger right now; retry the same request later',
+      };
+    case 'internal':
+      return { field: undefined, message: 'Internal error; retry with the same request' };
+  }
+}
+
+/** Both envelopes cap a message at 500 characters; a caller's path or method can be longer. */
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Headers that go with a problem, whatever the envelope. */
+export function problemHeaders(problem: Problem): Record<string, string> {
+  if (problem.kind === 'method_not_allowed') return { allow: problem.allowed };
+  if (problem.kind === 'unavailable') return { 'retry-after': String(problem.retryAfterSeconds) };
+  return {};
+}
