@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiNames } from '@bbps-kit/specs/contracts';
 import { bundle, createConfig } from '@redocly/openapi-core';
-import { operationsModule, rulesModule, withoutDefaults } from './modules.mjs';
+import { operationsModule, rulesModule, withObjectSizeRefinements, withoutDefaults } from './modules.mjs';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -60,14 +60,14 @@ try {
       packageDir,
     );
 
-    // hey-api reads a copy without `default`: JSON Schema's default is an annotation, but the zod plugin makes it
-    // .default(), which accepts a missing required field and writes the default into the parsed value.
+    // What the zod plugin cannot express is covered here, as modules.mjs `unsupported` lists: it reads a copy
+    // without `default`, and min/maxProperties become refinements of its output.
     const input = join(work, `${api}.input.json`);
     writeFileSync(input, JSON.stringify(withoutDefaults(document)));
     const out = join(work, `${api}.zod`);
     writeFileSync(join(work, `${api}.config.mjs`), heyApiConfig(input, out));
     run(heyApiCli, ['-f', join(work, `${api}.config.mjs`)], packageDir);
-    const zod = readFileSync(join(out, 'zod.gen.ts'), 'utf8');
+    const zod = withObjectSizeRefinements(document, readFileSync(join(out, 'zod.gen.ts'), 'utf8'));
     writeFileSync(join(target, `${api}.zod.ts`), zod);
 
     writeFileSync(join(target, `${api}.operations.ts`), operationsModule(api, document, zod));

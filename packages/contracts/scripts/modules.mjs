@@ -7,6 +7,16 @@ const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 const retryRules = new Set(['safe', 'never']);
 const outcomeValues = new Set(['success', 'failed', 'pending', 'refund-pending', 'refunded']);
 
+/**
+ * What the zod plugin cannot express, and how each is covered. This list is the one place for it; the fidelity
+ * test (test/fidelity.test.ts) proves the result agrees with the spec's JSON Schema everywhere.
+ * - `default` (any schema): an annotation in JSON Schema, but the plugin writes zod's .default(), which accepts a
+ *   missing required field and fills it in. Removed from the plugin's input (withoutDefaults).
+ * - `minProperties` / `maxProperties` (objects): not generated at all. Added to the component's export as a
+ *   .refine() (withObjectSizeRefinements), so every schema that uses the component gets it.
+ */
+export const unsupported = ['default', 'minProperties', 'maxProperties'];
+
 /** A deep copy of `document` with every `default` keyword of a schema removed (see generate.mjs for why). */
 export function withoutDefaults(document) {
   const strip = (node, inSchema) => {
@@ -22,6 +32,39 @@ export function withoutDefaults(document) {
     return out;
   };
   return strip(document, false);
+}
+
+/**
+ * The zod source with each component schema that has minProperties or maxProperties wrapped in a check of the
+ * value as received (JSON Schema counts every property, also those the zod object would strip), named in the
+ * message by what it counts (e.g. "at least 1 of customer_reference, account_number, …").
+ */
+export function withObjectSizeRefinements(document, zodSource) {
+  let source = zodSource;
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    const { minProperties: min, maxProperties: max } = schema;
+    if (min === undefined && max === undefined) continue;
+    const declaration = new RegExp(`^export const ${zodName(name)} = ([\\s\\S]*?);$`, 'm');
+    if (!declaration.test(source)) throw new Error(`no zod declaration of ${name} to refine`);
+    const fields = Object.keys(schema.properties ?? {});
+    const what = fields.length > 0 ? ` of ${fields.join(', ')}` : ' field(s)';
+    const tests = [];
+    if (min !== undefined) tests.push(`n < ${min} ? ${quote(`must have at least ${min}${what}`)}`);
+    if (max !== undefined) tests.push(`n > ${max} ? ${quote(`must have at most ${max}${what}`)}`);
+    const check = `(value, ctx) => {
+    const n = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).length : undefined;
+    const problem = n === undefined ? undefined : ${tests.join(' : ')} : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+}`;
+    source = source.replace(
+      declaration,
+      (_, expression) =>
+        `// min/maxProperties, which the zod plugin does not express: checked by scripts/generate.mjs's wrapper.\n` +
+        `export const ${zodName(name)} = z.preprocess(${check}, ${expression});`,
+    );
+  }
+  return source;
 }
 
 /** Every operation of a bundled document, in document order, with its method and path. */

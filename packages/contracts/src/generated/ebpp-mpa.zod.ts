@@ -17,13 +17,19 @@ export const zAccountNumber = z.string().min(1).max(100).regex(/^[a-zA-Z0-9-_\/!
  *
  * The seed marks no field required. This project's design: at least one criterion must be sent (`minProperties: 1`); every criterion sent must match (they are ANDed); a criterion this biller has not implemented is answered 422 `error_field` naming it. This biller implements `customer_reference`, `account_number`, `email` and `lookup_reference`, and not `ssn` (its customers are in India and have no SSN).
  */
-export const zLookupCustomersRequest = z.object({
+// min/maxProperties, which the zod plugin does not express: checked by scripts/generate.mjs's wrapper.
+export const zLookupCustomersRequest = z.preprocess((value, ctx) => {
+    const n = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).length : undefined;
+    const problem = n === undefined ? undefined : n < 1 ? 'must have at least 1 of customer_reference, account_number, ssn, email, lookup_reference' : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+}, z.object({
     customer_reference: zCustomerReference.optional(),
     account_number: zAccountNumber.optional(),
     ssn: z.string().length(9).regex(/^[0-9]{9}$/).optional(),
     email: z.email().min(0).max(100).regex(/^[a-zA-Z0-9!#$%&'*+-\/=?^._`{|}~]+@[a-zA-Z0-9_.-]+\.[a-zA-Z0-9._]+$/).optional(),
     lookup_reference: z.string().min(0).max(100).regex(/^$|^[0-9a-zA-Z #,.'&\/\-@!$%*()_+={}|:;`\[\]\^~\s\\]+$/).optional()
-});
+}));
 
 /**
  * A person's given or family name, 1 to 100 characters (this project's design; the seed shows none).

@@ -150,7 +150,13 @@ export const zFetchBillResponse = zEkoEnvelope.and(z.object({
  * Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Present on validation errors (`response_type_id`
  * -1): one entry per rejected request field, the field's name mapped to a human-readable message.
  */
-export const zInvalidParams = z.record(z.string(), z.string());
+// min/maxProperties, which the zod plugin does not express: checked by scripts/generate.mjs's wrapper.
+export const zInvalidParams = z.preprocess((value, ctx) => {
+    const n = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).length : undefined;
+    const problem = n === undefined ? undefined : n < 1 ? 'must have at least 1 field(s)' : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+}, z.record(z.string(), z.string()));
 
 /**
  * This contract's error envelope, used by every 4xx and 5xx answer: the Eko envelope with `status` other than
