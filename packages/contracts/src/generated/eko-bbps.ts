@@ -353,7 +353,9 @@ export interface components {
         ErrorResponse: components["schemas"]["EkoEnvelope"] & {
             invalid_params?: components["schemas"]["InvalidParams"];
             /** @description API-specific response payload; usually absent or empty on errors. */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Base64 of an HMAC-SHA256 (44 characters), computed
