@@ -6,6 +6,11 @@ import { MoneyError } from './error.ts';
  * A zero fraction is tolerated because the seed's own response example writes `0.0`; any other fraction
  * would be a fraction of a paisa and is rejected. Capped at Number.MAX_SAFE_INTEGER so the value always
  * fits the JSON integer the contract declares.
+ *
+ * Not derived from the spec, on purpose: this one reader serves three fields whose schemas differ (the pay
+ * request's `txnAmount`, an integer of at least 1; the payment record's `txnAmount`, a number of at least 0;
+ * the bill's `billAmount`, a string of 1 to 15 digits), so it accepts their union and only converts. Whether a
+ * received field has its own field's shape is for that field's generated schema to say.
  */
 export function paiseFromDigiledge(value: number | string): bigint {
   const form = 'digiledge-paise';

@@ -4,7 +4,8 @@ import { MoneyError } from './error.ts';
 /**
  * Eko fetch `bill_amount`: a digit string in paise, as the seed says. Public Eko samples show rupee
  * values such as "2870.0" in this field; a decimal point therefore most likely means rupees, and guessing
- * would be off by a factor of 100, so it is rejected.
+ * would be off by a factor of 100, so it is rejected. The spec gives `bill_amount` no pattern (for that very
+ * question), so there is no rule of the contract's to derive here: the digits-only rule is this module's.
  */
 export function paiseFromEkoPaiseString(text: string): bigint {
   const form = 'eko-paise-string';
@@ -23,7 +24,12 @@ export function ekoPaiseStringFromPaise(paise: bigint): string {
   return paise.toString();
 }
 
-/** Eko pay `amount`: rupees as text, "1350", "1350.5" or "1350.50". At most 2 decimals. */
+/**
+ * Eko rupee amounts as received (Pay BBPS Bill and inquiry `data.amount`): rupees as text, "1350", "1350.5" or
+ * "1350.50". At most 2 decimals, because paise are exact. The spec gives those response fields no pattern, so
+ * this rule is this module's own; only the pay request's `amount` has one, and what this module writes there
+ * (ekoRupeeStringFromPaise) is tested against it.
+ */
 export function paiseFromEkoRupeeString(text: string): bigint {
   const form = 'eko-rupee-string';
   if (typeof text !== 'string') throw new MoneyError(form, text, 'not a string');

@@ -12,6 +12,10 @@ export const KALEIDOFIN_EXACT_PAISE_LIMIT = 2n ** 46n * 100n;
  * Kaleidofin `billAmount` / `amountPaid`: a JSON number in rupees with at most 2 decimals.
  * The number is judged by its shortest round-trip text (`String(n)`), so `1000.1` is 100010 paise while
  * `0.1 + 0.2` (text "0.30000000000000004") is rejected rather than rounded.
+ *
+ * The spec states only `minimum: 0` (`billAmount`) or `exclusiveMinimum: 0` (`amountPaid`), which the request
+ * schema checks; the 2-decimal rule has no counterpart there (no `multipleOf`, which a double could not honour
+ * exactly anyway): it is this module's, because an amount is whole paise.
  */
 export function paiseFromKaleidofinRupees(n: number): bigint {
   const form = 'kaleidofin-rupees';

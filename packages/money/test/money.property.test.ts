@@ -1,3 +1,4 @@
+import { Contract } from '@bbps-kit/contracts/validator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,17 @@ import {
   paiseFromEkoRupeeString,
   paiseFromKaleidofinRupees,
 } from '../src/index.ts';
+
+const [ebpp, eko] = await Promise.all([Contract.load('ebpp-mpa'), Contract.load('eko-bbps')]);
+
+/** The bundled spec's parts these tests read. */
+function spec(document: unknown) {
+  return document as {
+    components: {
+      schemas: { Amount: { pattern: string }; PayBillRequest: { properties: { amount: { pattern: string } } } };
+    };
+  };
+}
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -166,11 +178,14 @@ describe('Eko', () => {
     );
   });
 
-  it('paise → rupee string → paise is exact; whole rupees print without decimals', () => {
+  it('paise → rupee string → paise is exact; whole rupees print without decimals, as the pay request needs', () => {
+    // What is written must be a valid Pay BBPS Bill `amount` (the reader is laxer: see eko.ts).
+    const payAmount = new RegExp(spec(eko.document).components.schemas.PayBillRequest.properties.amount.pattern, 'u');
     fc.assert(
       fc.property(paise(10n ** 30n), (p) => {
         const wire = ekoRupeeStringFromPaise(p);
         expect(wire).toMatch(p % 100n === 0n ? /^[0-9]+$/ : /^[0-9]+\.[0-9]{2}$/);
+        expect(wire).toMatch(payAmount);
         expect(paiseFromEkoRupeeString(wire)).toBe(p);
       }),
     );
@@ -203,16 +218,25 @@ describe('Eko', () => {
 });
 
 describe('EBPP decimal strings', () => {
-  const ebppText = fc.stringMatching(/^[0-9]{1,14}(\.[0-9][0-9]?)?$/);
+  // The rule under test is the contract's: its pattern, read from the bundled spec, not a copy of it.
+  const amountPattern = new RegExp(spec(ebpp.document).components.schemas.Amount.pattern, 'u');
+  const integerDigits = EBPP_MAX_PAISE.toString().length - 2;
+  const ebppText = fc.stringMatching(amountPattern);
 
-  it('paise → amount → paise is exact over the whole range', () => {
+  it('paise → amount → paise is exact over the whole range, and the amount is valid by the spec', () => {
     fc.assert(
       fc.property(paise(EBPP_MAX_PAISE), (p) => {
         const wire = ebppAmountFromPaise(p);
-        expect(wire).toMatch(/^[0-9]{1,14}\.[0-9]{2}$/);
+        expect(wire).toMatch(/^[0-9]+\.[0-9]{2}$/);
+        expect(ebpp.schema('Amount', wire)).toMatchObject({ valid: true });
         expect(paiseFromEbppAmount(wire)).toBe(p);
       }),
     );
+  });
+
+  it('EBPP_MAX_PAISE is the largest amount the spec admits', () => {
+    expect(amountPattern.test(ebppAmountFromPaise(EBPP_MAX_PAISE))).toBe(true);
+    expect(amountPattern.test(`1${'0'.repeat(integerDigits)}`)).toBe(false);
   });
 
   it('amount → paise → amount is canonical (2 decimals, no leading zeros)', () => {
@@ -225,9 +249,9 @@ describe('EBPP decimal strings', () => {
 
   it('rejects everything outside the pattern', () => {
     const bad = fc.oneof(
-      fc.string().filter((s) => !/^[0-9]{1,14}(\.[0-9][0-9]?)?$/.test(s)),
-      fc.stringMatching(/^[1-9][0-9]{14,20}(\.[0-9]{1,2})?$/),
-      fc.stringMatching(/^[0-9]{1,14}\.[0-9]{3,5}$/),
+      fc.string().filter((s) => !amountPattern.test(s)),
+      fc.stringMatching(new RegExp(`^[1-9][0-9]{${integerDigits},${integerDigits + 6}}(\\.[0-9]{1,2})?$`)),
+      fc.stringMatching(new RegExp(`^[0-9]{1,${integerDigits}}\\.[0-9]{3,5}$`)),
       ebppText.map((s) => `-${s}`),
     );
     fc.assert(fc.property(bad, (s) => throwsMoneyError(() => paiseFromEbppAmount(s))));
