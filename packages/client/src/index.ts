@@ -89,16 +89,18 @@ export {
   TimeoutError,
 } from './errors.ts';
 export {
-  type DigiledgeBillOutcome,
-  type DigiledgePaymentOutcome,
-  type DigiledgePaymentRef,
   type DigiledgeState,
   digiledgeBillState,
   digiledgePaymentState,
-  type EkoTransactionOutcome,
-  type EkoTransactionRef,
   type EkoTxState,
   ekoTxState,
+} from './outcomes.ts';
+export {
+  type DigiledgeBillOutcome,
+  type DigiledgePaymentOutcome,
+  type DigiledgePaymentRef,
+  type EkoTransactionOutcome,
+  type EkoTransactionRef,
   isOutcomeUnknown,
   type WaitOptions,
   waitForDigiledgeBill,

@@ -1,17 +1,6 @@
 /**
- * What "still pending" means for each vendor, and helpers that poll an inquiry until the outcome is final.
- *
- * Eko `tx_status` (a string):
- *   "0" success · "1" failed · "3" refund pending · "4" refunded   → final
- *   "2" awaited · "5" on hold · "6" response awaited · missing · any other value → pending
- * "3" (refund pending) is FINAL: the payment failed at the biller and the money is on its way back to the agent's
- * wallet. Nothing about the payment itself can still change, so waiting on the refund would only delay the
- * answer; the contract's TxStatus table and its TransactionRefundPending example say the same ("a final outcome,
- * so it is now safe to pay again with a new client_ref_id"). It is reported as its own state, `refund-pending`,
- * so callers can tell it from a plain failure.
- *
- * Digiledge: BILL_PAYMENT_SUCCESS / BILL_PAYMENT_FAILED and BILL_FETCH_SUCCESS / BILL_FETCH_FAILED are final;
- * INITIATED, PENDING, REQUESTED, null and any unknown value are pending.
+ * Helpers that poll an inquiry until a vendor's outcome is final. What each status value means (final or pending)
+ * comes from the contracts' `x-bbps-outcome` tables, read by ./outcomes.ts: a missing or unknown value is pending.
  *
  * While polling, an answer that says nothing about the payment (HTTP 5xx, a 404 on a payment inquiry, a timeout or
  * a network failure after the transport's retries) counts as "still pending": the payment's state is unknown, not
@@ -23,38 +12,14 @@ import { paiseOrUndefined, unwrap } from './clients/common.ts';
 import type { DigiledgeClient, DigiledgeFetchedBill, DigiledgePaymentRecord } from './clients/digiledge.ts';
 import type { EkoClient, EkoTransactionResponse } from './clients/eko.ts';
 import { HttpError, NetworkError, OutcomeUnknownError, PendingTimeoutError, TimeoutError } from './errors.ts';
+import {
+  type DigiledgeState,
+  digiledgeBillState,
+  digiledgePaymentState,
+  type EkoTxState,
+  ekoTxState,
+} from './outcomes.ts';
 import { type PollOptions, pollUntilFinal } from './poll.ts';
-
-export type EkoTxState = 'success' | 'failed' | 'refund-pending' | 'refunded' | 'pending';
-
-export function ekoTxState(txStatus: string | number | null | undefined): EkoTxState {
-  switch (txStatus === undefined || txStatus === null ? undefined : String(txStatus).trim()) {
-    case '0':
-      return 'success';
-    case '1':
-      return 'failed';
-    case '3':
-      return 'refund-pending';
-    case '4':
-      return 'refunded';
-    default:
-      return 'pending'; // "2", "5", "6", missing, or a value this library does not know: never a failure
-  }
-}
-
-export type DigiledgeState = 'success' | 'failed' | 'pending';
-
-export function digiledgePaymentState(status: string | null | undefined): DigiledgeState {
-  if (status === 'BILL_PAYMENT_SUCCESS') return 'success';
-  if (status === 'BILL_PAYMENT_FAILED') return 'failed';
-  return 'pending';
-}
-
-export function digiledgeBillState(status: string | null | undefined): DigiledgeState {
-  if (status === 'BILL_FETCH_SUCCESS') return 'success';
-  if (status === 'BILL_FETCH_FAILED') return 'failed';
-  return 'pending';
-}
 
 /**
  * True when a payment call's failure leaves the payment's fate unknown: no answer at all (OutcomeUnknownError),

@@ -45,8 +45,9 @@ export type OperationKey<Paths> = {
 }[keyof Paths & string];
 
 /**
- * One rule per operation. Written as `{...} as const satisfies OperationRules<paths>`, so the compiler refuses a
- * contract whose new operation has no rule (and the clients test checks the operationIds against the spec).
+ * One rule per operation. Each client's table is its contract's generated `operationRules` (the spec's
+ * `x-bbps-retry`), written `operationRules satisfies OperationRules<paths>`, so the compiler refuses a contract
+ * whose operation has no rule (and the clients test checks the tables against the spec).
  */
 export type OperationRules<Paths> = Record<OperationKey<Paths>, OperationRule>;
 

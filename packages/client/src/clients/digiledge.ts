@@ -1,5 +1,6 @@
 // Digiledge BBPS agent API (specs/digiledge-agent): asynchronous fetch and pay, each followed by polls.
 import type { DigiledgeAgent } from '@bbps-kit/contracts';
+import { operationRules } from '@bbps-kit/contracts/rules/digiledge-agent';
 import { digiledgeFromPaise } from '@bbps-kit/money';
 import type { Client } from 'openapi-fetch';
 import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
@@ -17,15 +18,8 @@ export type DigiledgeErrorResponse = Schemas['ErrorResponse'];
 /** `apiKey` is sent as `x-api-key` (the contract's DigiledgeApiKey scheme), one key per tenant. */
 export interface DigiledgeClientOptions extends ApiKeyClientOptions {}
 
-export const digiledgeOperations = {
-  // Not retried: each fetch is a new record keyed by the agent's refId, and a repeat of that refId may be refused
-  // as a duplicate. After a timeout, fetch again with a new refId (no money is involved).
-  'POST /couapp/agent/bills/fetch': { operationId: 'fetchBill', retry: 'never' },
-  'GET /couapp/bills/fetch/byId': { operationId: 'getFetchedBill', retry: 'safe' },
-  'POST /couapp/agent/bills/payment': { operationId: 'payBill', retry: 'never' },
-  'GET /couapp/transactions/payment/byTxnId': { operationId: 'getPaymentByTxnId', retry: 'safe' },
-  'GET /couapp/transactions/payment/byClientId': { operationId: 'getPaymentByClientReqId', retry: 'safe' },
-} as const satisfies OperationRules<DigiledgeAgent.paths>;
+/** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/digiledge-agent). */
+export const digiledgeOperations = operationRules satisfies OperationRules<DigiledgeAgent.paths>;
 
 /** The Digiledge client: `client.POST('/couapp/agent/bills/fetch', { body })`, fully typed. */
 export function createDigiledgeClient(options: DigiledgeClientOptions): DigiledgeClient {

@@ -1,6 +1,7 @@
 // EBPP MPA (specs/ebpp-mpa): what a biller implements and EBPP calls; this client calls it the way EBPP does
 // (tests, and platforms that post to billers). Form-encoded lookup, JSON postings, two API-key headers.
 import type { EbppMpa } from '@bbps-kit/contracts';
+import { operationRules } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import { type Client, type Middleware, mergeHeaders } from 'openapi-fetch';
 import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
 import { type CallInit, type HttpMethod, type OperationRules, unwrap } from './common.ts';
@@ -40,13 +41,8 @@ export interface EbppClientOptions extends ApiKeyClientOptions {
   apiKey: string;
 }
 
-export const ebppOperations = {
-  // A read done by POST (a lookup changes nothing).
-  'POST /mpacustomers': { operationId: 'lookupCustomers', retry: 'safe' },
-  'POST /paymentposting': { operationId: 'postPayment', retry: 'never' },
-  'POST /paymentreversalposting': { operationId: 'postPaymentReversal', retry: 'never' },
-  'POST /paymentrefundposting': { operationId: 'postPaymentRefund', retry: 'never' },
-} as const satisfies OperationRules<EbppMpa.paths>;
+/** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/ebpp-mpa). */
+export const ebppOperations = operationRules satisfies OperationRules<EbppMpa.paths>;
 
 /** The operations whose request body the spec declares as `application/x-www-form-urlencoded`. */
 export const ebppFormOperations: ReadonlySet<string> = new Set(['POST /mpacustomers']);

@@ -1,9 +1,10 @@
 // Eko BBPS (specs/eko-bbps): fetch a bill, pay it, inquire. Every request is signed per request.
 import type { EkoBbps } from '@bbps-kit/contracts';
+import { operationRules } from '@bbps-kit/contracts/rules/eko-bbps';
 import { ekoRupeeStringFromPaise, paiseFromEkoPaiseString, paiseFromEkoRupeeString } from '@bbps-kit/money';
 import type { Client, Middleware } from 'openapi-fetch';
 import { ekoRequestHash, ekoSecretKey, ekoTimestamp } from '../eko-auth.ts';
-import { type EkoTxState, ekoTxState } from '../pending.ts';
+import { type EkoTxState, ekoTxState } from '../outcomes.ts';
 import {
   buildClient,
   type CallInit,
@@ -32,15 +33,8 @@ export interface EkoClientOptions extends CommonClientOptions {
   requestHash?: boolean;
 }
 
-export const ekoOperations = {
-  'GET /customer/payment/bbps/bill': { operationId: 'fetchBill', retry: 'safe' },
-  'POST /customer/payment/bbps': { operationId: 'payBill', retry: 'never' },
-  'GET /tools/reference/transaction/{tid}': { operationId: 'getTransaction', retry: 'safe' },
-  'GET /tools/reference/transaction/client_ref_id:{clientRefId}': {
-    operationId: 'getTransactionByClientRefId',
-    retry: 'safe',
-  },
-} as const satisfies OperationRules<EkoBbps.paths>;
+/** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/eko-bbps). */
+export const ekoOperations = operationRules satisfies OperationRules<EkoBbps.paths>;
 
 /**
  * Signs each request: `developer_key`, `secret-key-timestamp` from the clock, `secret-key` over that timestamp,

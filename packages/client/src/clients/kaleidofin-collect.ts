@@ -1,5 +1,6 @@
 // Kaleidofin collect API (specs/kaleidofin-collect): what an operating unit calls on Kaleidofin.
 import type { KaleidofinCollect } from '@bbps-kit/contracts';
+import { operationRules } from '@bbps-kit/contracts/rules/kaleidofin-collect';
 import { kaleidofinRupeesFromPaise } from '@bbps-kit/money';
 import type { Client } from 'openapi-fetch';
 import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
@@ -14,12 +15,8 @@ export type KaleidofinCollectErrorResponse = Schemas['ErrorResponse'];
 /** `apiKey` is sent as `x-api-key` (the contract's kaleidofinApiKey scheme). */
 export interface KaleidofinCollectClientOptions extends ApiKeyClientOptions {}
 
-export const kaleidofinCollectOperations = {
-  // A read done by POST: "Read-only: safe to repeat" (spec).
-  'POST /bills/fetch/{billerId}': { operationId: 'fetchCustomerBills', retry: 'safe' },
-  'GET /bills/status/{systemBillId}': { operationId: 'getBillStatus', retry: 'safe' },
-  'POST /bills/payment': { operationId: 'postPayment', retry: 'never' },
-} as const satisfies OperationRules<KaleidofinCollect.paths>;
+/** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/kaleidofin-collect). */
+export const kaleidofinCollectOperations = operationRules satisfies OperationRules<KaleidofinCollect.paths>;
 
 /** The Kaleidofin collect client: `client.POST('/bills/fetch/{billerId}', { params, body })`, fully typed. */
 export function createKaleidofinCollectClient(options: KaleidofinCollectClientOptions): KaleidofinCollectClient {

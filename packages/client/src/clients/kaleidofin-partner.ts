@@ -1,6 +1,7 @@
 // Kaleidofin partner API (specs/kaleidofin-partner): what a biller implements and Kaleidofin calls. A client for
 // tests and for platforms that call billers the way Kaleidofin does.
 import type { KaleidofinPartner } from '@bbps-kit/contracts';
+import { operationRules } from '@bbps-kit/contracts/rules/kaleidofin-partner';
 import type { Client } from 'openapi-fetch';
 import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
 import type { OperationRules } from './common.ts';
@@ -11,12 +12,8 @@ export type KaleidofinPartnerErrorResponse = KaleidofinPartner.components['schem
 /** `apiKey` is sent as `x-api-key` (the contract's partnerApiKey scheme). */
 export interface KaleidofinPartnerClientOptions extends ApiKeyClientOptions {}
 
-export const kaleidofinPartnerOperations = {
-  // A read done by POST: the spec says it "is read-only and may be repeated freely".
-  'POST /bills/fetchBills': { operationId: 'fetchBills', retry: 'safe' },
-  // Records a payment. The biller dedupes on transactionId, but the library still never re-sends a payment.
-  'POST /bills/fetchReceipt': { operationId: 'fetchReceipt', retry: 'never' },
-} as const satisfies OperationRules<KaleidofinPartner.paths>;
+/** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/kaleidofin-partner). */
+export const kaleidofinPartnerOperations = operationRules satisfies OperationRules<KaleidofinPartner.paths>;
 
 /** The Kaleidofin partner client: `client.POST('/bills/fetchBills', { body })`, fully typed. */
 export function createKaleidofinPartnerClient(options: KaleidofinPartnerClientOptions): KaleidofinPartnerClient {
