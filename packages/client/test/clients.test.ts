@@ -1,65 +1,130 @@
-// Each client's explicit per-operation rules, checked against the specs both ways, and the typing of call sites.
-import { type ApiName, Contract } from '@bbps-kit/contracts/validator';
+// Each client's per-operation retry rules: they are the rules generated from the specs' x-bbps-retry, they name
+// exactly the spec's operations, and each operation is sent on the wire the way its x-bbps-retry says (a `safe` one
+// is sent again after a 503 or a network failure, a `never` one exactly once). Also the typing of call sites.
+
+import { operationRules as digiledgeRules } from '@bbps-kit/contracts/rules/digiledge-agent';
+import { operationRules as ebppRules } from '@bbps-kit/contracts/rules/ebpp-mpa';
+import { operationRules as ekoRules } from '@bbps-kit/contracts/rules/eko-bbps';
+import { operationRules as collectRules } from '@bbps-kit/contracts/rules/kaleidofin-collect';
+import { operationRules as partnerRules } from '@bbps-kit/contracts/rules/kaleidofin-partner';
+import { type ApiName, apiNames, Contract } from '@bbps-kit/contracts/validator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  createDigiledgeClient,
   createEbppClient,
   createEkoClient,
+  createKaleidofinCollectClient,
+  createKaleidofinPartnerClient,
   digiledgeOperations,
   type EbppClient,
   type EkoClient,
   ebppFormOperations,
   ebppOperations,
   ekoOperations,
+  type FetchLike,
   type KaleidofinPartnerClient,
   kaleidofinCollectOperations,
   kaleidofinPartnerOperations,
   lookupEbppCustomers,
   type OperationRule,
+  OutcomeUnknownError,
 } from '../src/index.ts';
+import { json, networkError, recordingFetch, status } from './recording-fetch.ts';
 
-const rulesByApi: Record<ApiName, Record<string, OperationRule>> = {
+const rulesByApi: Record<ApiName, Readonly<Record<string, OperationRule>>> = {
   'kaleidofin-partner': kaleidofinPartnerOperations,
   'kaleidofin-collect': kaleidofinCollectOperations,
   'digiledge-agent': digiledgeOperations,
   'eko-bbps': ekoOperations,
   'ebpp-mpa': ebppOperations,
 };
+const generatedByApi: Record<ApiName, Readonly<Record<string, OperationRule>>> = {
+  'kaleidofin-partner': partnerRules,
+  'kaleidofin-collect': collectRules,
+  'digiledge-agent': digiledgeRules,
+  'eko-bbps': ekoRules,
+  'ebpp-mpa': ebppRules,
+};
 const contracts = Object.fromEntries(
-  await Promise.all(Object.keys(rulesByApi).map(async (api) => [api, await Contract.load(api as ApiName)] as const)),
+  await Promise.all(apiNames.map(async (api) => [api, await Contract.load(api)] as const)),
 ) as Record<ApiName, Contract>;
 
-/** Operations that move money or record a posting: never repeated by the library. */
-const neverRepeated = new Set([
-  'kaleidofin-partner fetchReceipt',
-  'kaleidofin-collect postPayment',
-  'digiledge-agent payBill',
-  'digiledge-agent fetchBill',
-  'eko-bbps payBill',
-  'ebpp-mpa postPayment',
-  'ebpp-mpa postPaymentReversal',
-  'ebpp-mpa postPaymentRefund',
-]);
+/** What the test needs of any client: one untyped call (openapi-fetch's `request`). */
+type AnyClient = { request(method: string, path: string, init?: object): Promise<{ response: Response }> };
 
-describe.each(Object.keys(rulesByApi) as ApiName[])('%s retry rules', (api) => {
+const BASE = 'https://api.test';
+const fastRetry = { baseDelayMs: 1, maxDelayMs: 2 };
+const clientFor: Record<ApiName, (fetch: FetchLike) => AnyClient> = {
+  'kaleidofin-partner': (fetch) =>
+    createKaleidofinPartnerClient({ baseUrl: BASE, apiKey: 'k', retry: fastRetry, fetch }) as unknown as AnyClient,
+  'kaleidofin-collect': (fetch) =>
+    createKaleidofinCollectClient({ baseUrl: BASE, apiKey: 'k', retry: fastRetry, fetch }) as unknown as AnyClient,
+  'digiledge-agent': (fetch) =>
+    createDigiledgeClient({ baseUrl: BASE, apiKey: 'k', retry: fastRetry, fetch }) as unknown as AnyClient,
+  'eko-bbps': (fetch) =>
+    createEkoClient({
+      baseUrl: BASE,
+      developerKey: 'd',
+      accessKey: 'a',
+      retry: fastRetry,
+      fetch,
+    }) as unknown as AnyClient,
+  'ebpp-mpa': (fetch) =>
+    createEbppClient({ baseUrl: BASE, clientKey: 'c', apiKey: 'a', retry: fastRetry, fetch }) as unknown as AnyClient,
+};
+
+describe.each(apiNames)('%s retry rules', (api) => {
   const rules = rulesByApi[api];
-  const operations = contracts[api].operations();
+  const contract = contracts[api];
+  const operations = contract.operations().map((op) => ({
+    ...op,
+    key: `${op.method.toUpperCase()} ${op.path}`,
+    retry: (op.operation as { 'x-bbps-retry'?: unknown })['x-bbps-retry'],
+  }));
 
-  it('name exactly the operations of the spec, with their operationIds', () => {
-    const fromSpec = Object.fromEntries(
-      operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op.operationId]),
-    );
-    const fromRules = Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, rule.operationId]));
-    expect(fromRules).toEqual(fromSpec);
+  it('are the rules generated from the spec', () => {
+    expect(rules).toEqual(generatedByApi[api]);
   });
 
-  it('repeat every GET and every read, and never a payment or posting', () => {
+  it('name exactly the operations of the spec, with their operationIds and x-bbps-retry', () => {
+    const fromSpec = Object.fromEntries(
+      operations.map((op) => [op.key, { operationId: op.operationId, retry: op.retry }]),
+    );
+    expect(rules).toEqual(fromSpec);
     for (const op of operations) {
-      const rule = rules[`${op.method.toUpperCase()} ${op.path}`];
-      const expected = neverRepeated.has(`${api} ${op.operationId}`) ? 'never' : 'safe';
-      expect({ op: op.operationId, retry: rule?.retry }).toEqual({ op: op.operationId, retry: expected });
-      if (op.method === 'get') expect(rule?.retry).toBe('safe');
+      expect(['safe', 'never'], `${op.operationId} x-bbps-retry`).toContain(op.retry);
+      if (op.method === 'get') expect(op.retry, `${op.operationId} is a GET`).toBe('safe');
     }
   });
+
+  it.each(operations.map((op) => [op.operationId, op] as const))(
+    '%s goes out as its x-bbps-retry says',
+    async (_, op) => {
+      const path = Object.fromEntries(
+        contract
+          .parameters(op.operationId)
+          .filter((parameter) => parameter.in === 'path')
+          .map((parameter) => [parameter.name, String(parameter.example ?? 'x')]),
+      );
+      const init = { params: { path }, ...(op.operation.requestBody ? { body: {} } : {}) };
+      const sends = op.retry === 'safe' ? 2 : 1;
+
+      // A 503 (a retryable status): a safe operation is sent again and gets the second answer; `never` is sent once.
+      const busy = recordingFetch([status(503), json({})]);
+      const { response } = await clientFor[api](busy.fetch).request(op.method, op.path, init);
+      expect(busy.calls, `${op.operationId} sends after a 503`).toHaveLength(sends);
+      expect(response.status).toBe(op.retry === 'safe' ? 200 : 503);
+      expect(busy.calls[0]?.request.url).not.toMatch(/[{}]/);
+      expect(busy.calls.every((call) => call.request.method === op.method.toUpperCase())).toBe(true);
+
+      // No answer at all: a safe operation is sent again; `never` leaves the outcome unknown after one send.
+      const down = recordingFetch([networkError(), json({})]);
+      const attempt = clientFor[api](down.fetch).request(op.method, op.path, init);
+      if (op.retry === 'safe') await expect(attempt).resolves.toBeDefined();
+      else await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(down.calls, `${op.operationId} sends after a network failure`).toHaveLength(sends);
+    },
+  );
 });
 
 it('EBPP form operations are exactly the spec operations with a form request body', () => {
@@ -68,7 +133,7 @@ it('EBPP form operations are exactly the spec operations with a form request bod
     .filter((op) => op.operation.requestBody?.content['application/x-www-form-urlencoded'])
     .map((op) => `${op.method.toUpperCase()} ${op.path}`);
   expect([...ebppFormOperations]).toEqual(form);
-  for (const api of Object.keys(rulesByApi) as ApiName[]) {
+  for (const api of apiNames) {
     if (api === 'ebpp-mpa') continue;
     const others = contracts[api]
       .operations()

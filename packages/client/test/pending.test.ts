@@ -1,3 +1,4 @@
+import { Contract } from '@bbps-kit/contracts/validator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -101,6 +102,28 @@ describe('Digiledge statuses', () => {
     for (const value of ['BILL_FETCH_REQUESTED', 'BILL_FETCH_INITIATED', null, undefined, 'SOMETHING_NEW']) {
       expect(digiledgeBillState(value)).toBe('pending');
     }
+  });
+});
+
+describe('the specs’ x-bbps-outcome tables', () => {
+  const schemas = async (api: 'eko-bbps' | 'digiledge-agent') =>
+    (await Contract.load(api)).document.components?.schemas as Record<
+      string,
+      { enum?: string[]; 'x-bbps-outcome'?: Record<string, string> }
+    >;
+
+  it.each([
+    ['eko-bbps', 'TxStatus', ekoTxState],
+    ['digiledge-agent', 'PaymentStatus', digiledgePaymentState],
+    ['digiledge-agent', 'BillFetchStatus', digiledgeBillState],
+  ] as const)('%s %s: every enum value reads as its table says', async (api, name, state) => {
+    const schema = (await schemas(api))[name];
+    const table = schema?.['x-bbps-outcome'] ?? {};
+    expect(Object.keys(table).sort()).toEqual([...(schema?.enum ?? [])].sort());
+    for (const [value, outcome] of Object.entries(table)) expect(state(value)).toBe(outcome);
+    // Names an object inherits are not table entries.
+    for (const value of ['toString', 'constructor', '__proto__', 'hasOwnProperty'])
+      expect(state(value)).toBe('pending');
   });
 });
 
