@@ -1,12 +1,24 @@
 // The biller's book (customers, accounts, who holds them, bills), written in batches: one multi-row
 // statement per table per batch, with arrays unnested server-side, so loading a million bills is a few
 // hundred round trips. Used by the CSV import and the demo data alike.
+import type { EbppMpa, KaleidofinPartner } from '@bbps-kit/contracts';
+import { zCustomerAccount } from '@bbps-kit/contracts/schemas/ebpp-mpa';
+import { zAmountExactness } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import type { Queryable } from '../db/db.ts';
 
-export const exactnessValues = ['EXACT', 'EXACT_UP', 'EXACT_DOWN', 'ANY'] as const;
-export type Exactness = (typeof exactnessValues)[number];
-export const accountStatuses = ['active', 'closed', 'queued_for_repair'] as const;
-export type AccountStatus = (typeof accountStatuses)[number];
+/**
+ * How much of a bill may be paid: Kaleidofin's AmountExactness, less RANGE. A RANGE bill's bounds are agreed
+ * out of band and the contract has no fields to carry them, so this biller never issues one (the bills table's
+ * CHECK refuses it too; test/schema-enums.test.ts keeps the two in step).
+ */
+export type Exactness = Exclude<KaleidofinPartner.components['schemas']['AmountExactness'], 'RANGE'>;
+export const exactnessValues: readonly Exactness[] = zAmountExactness.options.filter(
+  (value): value is Exactness => value !== 'RANGE',
+);
+/** An account's status, as EBPP's CustomerAccount reports it (the contract names no component for it). */
+export type AccountStatus = EbppMpa.components['schemas']['CustomerAccount']['status'];
+export const accountStatuses: readonly AccountStatus[] = zCustomerAccount.shape.status.options;
+/** How a profile holds an account. The biller's own (no contract carries it): primary holder or co-borrower. */
 export const holderRoles = ['primary', 'co_borrower'] as const;
 export type HolderRole = (typeof holderRoles)[number];
 

@@ -8,7 +8,6 @@ export interface Customer {
   name: string;
   phone: string | null;
   email: string | null;
-  ssn: string | null;
   lookupReference: string | null;
 }
 
@@ -23,7 +22,8 @@ export interface CustomerCriteria {
   accountNumber?: string;
 }
 
-const customerColumns = `c.id, c.customer_reference, c.name, c.phone, c.email, c.ssn, c.lookup_reference`;
+// No ssn: a criterion only (see customerFilter), never read back; EBPP's lookup answer never carries it.
+const customerColumns = `c.id, c.customer_reference, c.name, c.phone, c.email, c.lookup_reference`;
 
 interface CustomerRow {
   id: bigint;
@@ -31,7 +31,6 @@ interface CustomerRow {
   name: string;
   phone: string | null;
   email: string | null;
-  ssn: string | null;
   lookup_reference: string | null;
   [column: string]: unknown;
 }
@@ -43,7 +42,6 @@ function toCustomer(row: CustomerRow): Customer {
     name: row.name,
     phone: row.phone,
     email: row.email,
-    ssn: row.ssn,
     lookupReference: row.lookup_reference,
   };
 }

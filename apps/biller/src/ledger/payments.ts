@@ -10,7 +10,13 @@
 import type { Db, Queryable } from '../db/db.ts';
 import type { AccountStatus, Exactness } from './book.ts';
 
-export type Channel = 'kaleidofin' | 'ebpp';
+/** Who brought a movement: the biller's own names for its two contracts (no contract lists them). */
+export const channels = ['kaleidofin', 'ebpp'] as const;
+export type Channel = (typeof channels)[number];
+
+/** Why an allocation moved a bill's paid amount (the biller's own; allocations.cause). */
+export const allocationCauses = ['payment', 'reversal', 'refund'] as const;
+export type AllocationCause = (typeof allocationCauses)[number];
 
 export interface PaymentRecord {
   id: bigint;
@@ -123,7 +129,7 @@ function lockAccount(tx: Queryable, where: 'id' | 'account_number', value: unkno
 async function allocate(
   tx: Queryable,
   paymentId: bigint,
-  cause: 'payment' | 'reversal' | 'refund',
+  cause: AllocationCause,
   moves: { billId: bigint; amountPaise: bigint }[],
 ): Promise<void> {
   const live = moves.filter((m) => m.amountPaise !== 0n);
