@@ -1,6 +1,7 @@
 // Everything the process reads from its environment, parsed and checked in one place.
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zClientKey } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import type { DatabaseTarget } from './db/open.ts';
 
 /** The monorepo root: relative paths in the environment are resolved here, whatever the working directory. */
@@ -105,8 +106,13 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('KALEIDOFIN_API_KEYS is not set: the comma-separated x-api-key values Kaleidofin may send');
   }
   if (!ebppClientKey) problems.push('EBPP_CLIENT_KEY is not set: the client-key EBPP sends for this biller');
-  else if (!/^[a-zA-Z0-9_-]{1,50}$/.test(ebppClientKey)) {
-    problems.push('EBPP_CLIENT_KEY must be 1-50 characters of [a-zA-Z0-9_-], as EBPP defines client-key');
+  else {
+    // The rule is the contract's client-key header schema; its own words say what is wrong.
+    const checked = zClientKey.safeParse(ebppClientKey);
+    if (!checked.success) {
+      const why = checked.error.issues.map((issue) => issue.message).join('; ');
+      problems.push(`EBPP_CLIENT_KEY is not a client-key as EBPP defines it: ${why}`);
+    }
   }
   if (ebppApiKeys.length === 0)
     problems.push('EBPP_API_KEYS is not set: the comma-separated api-key values EBPP may send');

@@ -65,6 +65,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ BILLER_DEMO: 'maybe' })).toThrow(/BILLER_DEMO/);
     expect(() => loadConfig({ ...keys, EBPP_CLIENT_KEY: 'has space' })).toThrow(/EBPP_CLIENT_KEY/);
   });
+
+  it("checks EBPP_CLIENT_KEY with the contract's client-key schema and says why in its words", () => {
+    expect(loadConfig({ ...keys, EBPP_CLIENT_KEY: 'k'.repeat(50) }).ebppClientKey).toBe('k'.repeat(50));
+    expect(() => loadConfig({ ...keys, EBPP_CLIENT_KEY: 'has space' })).toThrow(
+      /EBPP_CLIENT_KEY is not a client-key as EBPP defines it: Invalid string: must match pattern \//,
+    );
+    expect(() => loadConfig({ ...keys, EBPP_CLIENT_KEY: 'k'.repeat(51) })).toThrow(/EBPP_CLIENT_KEY .*50 characters/);
+  });
 });
 
 describe('key checks', () => {

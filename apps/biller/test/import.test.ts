@@ -88,6 +88,40 @@ forEachEngine('CSV import', (engine) => {
     expect(await count(t, 'bills')).toBe(0n);
   });
 
+  it('says why a value breaks its contract, in the words of the generated schema', async () => {
+    const report = await run(
+      t,
+      [
+        header,
+        'C1,Asha,12345,not-an-email,ACC 1,,,B1,June EMI,1500.505,2024-06-01,2024-06-10,RANGE',
+        `${'R'.repeat(101)},"Two
+lines",,,ACC-2,,frozen,,,,,,`,
+      ].join('\n'),
+    );
+    expect(report.errors.map((e) => [e.row, e.column, e.message])).toEqual([
+      [2, 'phone', expect.stringMatching(/^must match \/.+\/ \(Kaleidofin phoneNumber\), got "12345"$/)],
+      [
+        2,
+        'email',
+        expect.stringMatching(/^must be an email address and must match \/.+\/ \(EBPP email\), got "not-an-email"$/),
+      ],
+      [2, 'account_number', expect.stringMatching(/^must match \/.+\/ \(EBPP account_number\), got "ACC 1"$/)],
+      [
+        2,
+        'bill_amount',
+        'must be an EBPP amount in rupees, like 1200.50: more than 2 decimal places (sub-paisa amount)',
+      ],
+      [2, 'bill_exactness', 'must be one of EXACT, EXACT_UP, EXACT_DOWN, ANY'],
+      [
+        3,
+        'customer_reference',
+        expect.stringMatching(/^must be at most 100 characters \(EBPP customer_reference\), got "R{40}"$/),
+      ],
+      [3, 'customer_name', 'must be on one line (Kaleidofin customer name), got "Two\nlines"'],
+      [3, 'account_status', 'must be one of active, closed, queued_for_repair'],
+    ]);
+  });
+
   it('refuses a header it does not know, and an empty file', async () => {
     const report = await run(t, 'customer_reference,customer_nmae,account_number\nC1,A,X');
     expect(report.errors.map((e) => e.message)).toEqual([

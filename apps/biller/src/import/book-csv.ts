@@ -1,7 +1,17 @@
 // Loads a biller's book from CSV: one row per (customer, account[, bill]). It is an upsert keyed on
 // customer_reference, account_number and bill_id, so a file can be imported again (fixed, or grown) safely.
 // The whole file is one transaction: if any row is bad, nothing is applied and every bad row is reported.
+import {
+  zAccountNumber,
+  zCustomerAccount,
+  zCustomerReference,
+  zLookupCustomersRequest,
+  zMpaCustomer,
+  zNotificationEmail,
+} from '@bbps-kit/contracts/schemas/ebpp-mpa';
+import { zBill, zCustomerInfo } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import { MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
+import type * as z from 'zod';
 import { indianDateOf, isCalendarDate } from '../dates.ts';
 import type { Db } from '../db/db.ts';
 import {
@@ -70,15 +80,51 @@ export interface ImportOptions {
 
 class Rejected extends Error {}
 
-const patterns = {
-  // EBPP's customer_reference alphabet, without the empty string.
-  reference: /^[0-9a-zA-Z #,.'&/\-@!$%*()_+={}|:;`[\]^~\s\\]{1,100}$/,
-  accountNumber: /^[a-zA-Z0-9\-_/!@#$%&*{}.]{1,100}$/,
-  phone: /^[0-9]{10}$/,
-  ssn: /^[0-9]{9}$/,
-  email: /^[a-zA-Z0-9!#$%&'*+\-/=?^._`{|}~]+@[a-zA-Z0-9_.-]+\.[a-zA-Z0-9._]+$/,
-  billId: /^[^\s](.{0,48}[^\s])?$/,
-};
+/**
+ * What each column must be, as the contract that serves it back says (the generated schemas): what is imported
+ * is what fetchBills and the EBPP lookup answer with, so it must be valid there. Where the two contracts differ,
+ * the stricter one is named (a customer reference EBPP accepts is one Kaleidofin accepts too).
+ */
+const rules = {
+  customer_reference: { schema: zCustomerReference, source: 'EBPP customer_reference' },
+  customer_name: { schema: zCustomerInfo.shape.name, source: 'Kaleidofin customer name' },
+  phone: { schema: zCustomerInfo.shape.phoneNumber.unwrap(), source: 'Kaleidofin phoneNumber' },
+  email: { schema: zNotificationEmail, source: 'EBPP email' },
+  ssn: { schema: zLookupCustomersRequest.out.shape.ssn.unwrap(), source: 'EBPP ssn' },
+  lookup_reference: { schema: zMpaCustomer.shape.lookup_reference.unwrap(), source: 'EBPP lookup_reference' },
+  account_number: { schema: zAccountNumber, source: 'EBPP account_number' },
+  account_nickname: { schema: zCustomerAccount.shape.nickname.unwrap(), source: 'EBPP nickname' },
+  bill_id: { schema: zBill.shape.partnerBillId, source: 'Kaleidofin partnerBillId' },
+  bill_name: { schema: zBill.shape.billName, source: 'Kaleidofin billName' },
+  bill_generated_date: { schema: zBill.shape.generatedDate, source: 'Kaleidofin generatedDate' },
+  bill_due_date: { schema: zBill.shape.dueDate, source: 'Kaleidofin dueDate' },
+} satisfies Partial<Record<Column, { schema: z.ZodType<string>; source: string }>>;
+type RuledColumn = keyof typeof rules;
+
+// The import's own rule, not a contract's: a line break inside these one-line fields is almost always a
+// quoting mistake in the file (a name that swallowed the next row), so it is refused rather than stored.
+const oneLineColumns: ReadonlySet<Column> = new Set<Column>(['customer_name', 'account_nickname', 'bill_id']);
+const lineBreak = /[\n\r\u2028\u2029]/;
+
+/** Why `value` breaks the column's rule, in words; undefined when it keeps it. */
+function breach(column: RuledColumn, value: string): string | undefined {
+  const { schema, source } = rules[column];
+  const checked = schema.safeParse(value);
+  const reasons = checked.success ? [] : [...new Set(checked.error.issues.map(describeIssue))];
+  if (oneLineColumns.has(column) && lineBreak.test(value)) reasons.push('must be on one line');
+  return reasons.length === 0 ? undefined : `${reasons.join(' and ')} (${source})`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_big') return `must be at most ${issue.maximum} characters`;
+  if (issue.code === 'too_small') return `must be at least ${issue.minimum} characters`;
+  if (issue.code === 'invalid_format') {
+    if (issue.format === 'regex' && 'pattern' in issue) return `must match ${issue.pattern}`;
+    if (issue.format === 'email') return 'must be an email address';
+    if (issue.format === 'date') return 'must be a date YYYY-MM-DD';
+  }
+  return issue.message;
+}
 
 /** Imports `chunks` (a file stream) into the book, all or nothing. */
 export async function importBookCsv(
@@ -203,16 +249,19 @@ function readRow(
     const index = columns.get(column);
     return index === undefined ? '' : (fields[index] ?? '').trim();
   };
-  const optional = (column: Column, pattern: RegExp, what: string): string | null => {
-    const value = get(column);
-    if (value === '') return null;
-    if (!pattern.test(value)) problem(column, `${what}, got "${value.slice(0, 40)}"`);
+  const checked = (column: RuledColumn, value: string): string => {
+    const why = breach(column, value);
+    if (why !== undefined) problem(column, `${why}, got "${value.slice(0, 40)}"`);
     return value;
   };
-  const required = (column: Column, pattern: RegExp, what: string): string => {
+  const optional = (column: RuledColumn): string | null => {
     const value = get(column);
-    if (value === '') problem(column, 'is required');
-    else if (!pattern.test(value)) problem(column, `${what}, got "${value.slice(0, 40)}"`);
+    return value === '' ? null : checked(column, value);
+  };
+  const required = (column: RuledColumn, whenMissing = 'is required'): string => {
+    const value = get(column);
+    if (value === '') problem(column, whenMissing);
+    else checked(column, value);
     return value;
   };
   const oneOf = <T extends string>(column: Column, allowed: readonly T[], fallback: T): T => {
@@ -230,28 +279,30 @@ function readRow(
       return paise;
     } catch (error) {
       if (!(error instanceof MoneyError)) throw error;
-      problem(column, `must be rupees with at most 2 decimals, like 1200.50; ${error.reason}`);
+      problem(column, `must be an EBPP amount in rupees, like 1200.50: ${error.reason}`);
       return null;
     }
   };
-  const date = (column: Column): string => {
-    const value = get(column);
-    if (value === '') problem(column, 'is required with bill_id');
-    else if (!isCalendarDate(value)) problem(column, `must be a date YYYY-MM-DD, got "${value.slice(0, 40)}"`);
+  // The contract's date, and one PostgreSQL can store (it has no year 0).
+  const date = (column: 'bill_generated_date' | 'bill_due_date'): string => {
+    const value = required(column, 'is required with bill_id');
+    if (value !== '' && breach(column, value) === undefined && !isCalendarDate(value)) {
+      problem(column, `must be a date YYYY-MM-DD from the year 1, got "${value.slice(0, 40)}"`);
+    }
     return value;
   };
 
-  const customerReference = required('customer_reference', patterns.reference, 'must be 1-100 characters');
-  const name = required('customer_name', /^.{1,100}$/, 'must be at most 100 characters');
+  const customerReference = required('customer_reference');
+  const name = required('customer_name');
   const customer = {
     customerReference,
     name,
-    phone: optional('phone', patterns.phone, 'must be 10 digits'),
-    email: optional('email', patterns.email, 'must be an email address'),
-    ssn: optional('ssn', patterns.ssn, 'must be 9 digits'),
-    lookupReference: optional('lookup_reference', patterns.reference, 'must be 1-100 characters'),
+    phone: optional('phone'),
+    email: optional('email'),
+    ssn: optional('ssn'),
+    lookupReference: optional('lookup_reference'),
   };
-  const accountNumber = required('account_number', patterns.accountNumber, 'must be 1-100 of [a-zA-Z0-9-_/!@#$%&*{}.]');
+  const accountNumber = required('account_number');
   const minPaymentPaise = money('min_payment');
   const maxPaymentPaise = money('max_payment');
   if (minPaymentPaise !== null && maxPaymentPaise !== null && maxPaymentPaise < minPaymentPaise) {
@@ -259,7 +310,7 @@ function readRow(
   }
   const account = {
     accountNumber,
-    nickname: optional('account_nickname', /^.{1,50}$/, 'must be at most 50 characters'),
+    nickname: optional('account_nickname'),
     status: oneOf<AccountStatus>('account_status', accountStatuses, 'active'),
     minPaymentPaise,
     maxPaymentPaise,
@@ -271,10 +322,8 @@ function readRow(
   if (partnerBillId === '') {
     for (const column of billColumns) if (get(column) !== '') problem(column, 'needs a bill_id');
   } else {
-    if (!patterns.billId.test(partnerBillId)) problem('bill_id', 'must be 1-50 characters');
-    const billName = get('bill_name');
-    if (billName === '' || billName.length > 100)
-      problem('bill_name', 'is required with bill_id, at most 100 characters');
+    checked('bill_id', partnerBillId);
+    const billName = required('bill_name', 'is required with bill_id');
     const amountPaise = money('bill_amount');
     if (get('bill_amount') === '') problem('bill_amount', 'is required with bill_id');
     const generatedOn = date('bill_generated_date');
