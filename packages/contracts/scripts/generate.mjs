@@ -8,7 +8,8 @@
 //                        response schemas per status), in the shape @hono/zod-openapi's createRoute takes
 //   <api>.rules.ts       the retry rule of each operation and the x-bbps-outcome tables: what the client reads
 // With --check it generates into a temporary folder instead and fails when anything differs from what is
-// committed (the freshness test runs this).
+// committed (the freshness test runs this). `--specs DIR` reads the contracts from another copy of specs/ (the
+// one-edit test regenerates from an edited copy).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,11 +18,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiNames } from '@bbps-kit/specs/contracts';
 import { bundle, createConfig } from '@redocly/openapi-core';
-import { operationsModule, rulesModule, withObjectSizeRefinements, withoutDefaults } from './modules.mjs';
+import { inputForZod, operationsModule, rulesModule, withEmailPattern, withObjectChecks } from './modules.mjs';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const specsDir = dirname(require.resolve('@bbps-kit/specs/package.json'));
+const specsOption = process.argv.indexOf('--specs');
+const specsDir =
+  specsOption >= 0 ? process.argv[specsOption + 1] : dirname(require.resolve('@bbps-kit/specs/package.json'));
 const typescriptCli = join(dirname(require.resolve('openapi-typescript/package.json')), 'bin/cli.js');
 const heyApiCli = join(dirname(require.resolve('@hey-api/openapi-ts/package.json')), 'bin/run.js');
 const check = process.argv.includes('--check');
@@ -60,14 +63,14 @@ try {
       packageDir,
     );
 
-    // What the zod plugin cannot express is covered here, as modules.mjs `unsupported` lists: it reads a copy
-    // without `default`, and min/maxProperties become refinements of its output.
+    // What the zod plugin cannot express is covered here, as modules.mjs `unsupported` lists: it reads a copy of
+    // the contract rewritten for it, and its output gets the checks it leaves out.
     const input = join(work, `${api}.input.json`);
-    writeFileSync(input, JSON.stringify(withoutDefaults(document)));
+    writeFileSync(input, JSON.stringify(inputForZod(document)));
     const out = join(work, `${api}.zod`);
     writeFileSync(join(work, `${api}.config.mjs`), heyApiConfig(input, out));
     run(heyApiCli, ['-f', join(work, `${api}.config.mjs`)], packageDir);
-    const zod = withObjectSizeRefinements(document, readFileSync(join(out, 'zod.gen.ts'), 'utf8'));
+    const zod = withEmailPattern(withObjectChecks(document, readFileSync(join(out, 'zod.gen.ts'), 'utf8')));
     writeFileSync(join(target, `${api}.zod.ts`), zod);
 
     writeFileSync(join(target, `${api}.operations.ts`), operationsModule(api, document, zod));

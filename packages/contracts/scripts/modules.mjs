@@ -9,58 +9,115 @@ const outcomeValues = new Set(['success', 'failed', 'pending', 'refund-pending',
 
 /**
  * What the zod plugin cannot express, and how each is covered. This list is the one place for it; the fidelity
- * test (test/fidelity.test.ts) proves the result agrees with the spec's JSON Schema everywhere.
+ * test (test/fidelity.test.ts) proves the result agrees with the spec's JSON Schema everywhere else.
  * - `default` (any schema): an annotation in JSON Schema, but the plugin writes zod's .default(), which accepts a
- *   missing required field and fills it in. Removed from the plugin's input (withoutDefaults).
- * - `minProperties` / `maxProperties` (objects): not generated at all. Added to the component's export as a
- *   .refine() (withObjectSizeRefinements), so every schema that uses the component gets it.
+ *   missing required field and fills it in. Removed from the plugin's input (inputForZod).
+ * - `multipleOf` (numbers): not generated at all. `multipleOf: 1` is rewritten as `type: integer`, which means the
+ *   same in JSON Schema (inputForZod); any other multipleOf stops the generator.
+ * - `minProperties` / `maxProperties` (objects): not generated at all. The component's schema is wrapped in a
+ *   check of the received value (withObjectChecks), so every schema that uses the component gets it.
+ * - `anyOf` / `oneOf` whose branches only list `required` (at least one / exactly one of some fields): dropped
+ *   (`.and(z.unknown())`). The component's schema is wrapped in a check of the received keys (withObjectChecks).
+ * - `format: email`: zod's z.email() refuses characters RFC 5322 allows in the local part (~ ^ { } | …), which
+ *   JSON Schema validators (ajv-formats) accept. z.email() is given ajv-formats' pattern (withEmailPattern).
  */
-export const unsupported = ['default', 'minProperties', 'maxProperties'];
+export const unsupported = [
+  'default',
+  'multipleOf',
+  'minProperties',
+  'maxProperties',
+  'anyOf/oneOf of required',
+  'email',
+];
 
-/** A deep copy of `document` with every `default` keyword of a schema removed (see generate.mjs for why). */
-export function withoutDefaults(document) {
-  const strip = (node, inSchema) => {
-    if (Array.isArray(node)) return node.map((item) => strip(item, inSchema));
+/** A deep copy of `document` as the zod plugin should read it: no `default`, `multipleOf: 1` as `integer`. */
+export function inputForZod(document) {
+  const rewrite = (node, inSchema, at) => {
+    if (Array.isArray(node)) return node.map((item, i) => rewrite(item, inSchema, `${at}/${i}`));
     if (typeof node !== 'object' || node === null) return node;
     const out = {};
     for (const [key, value] of Object.entries(node)) {
       if (inSchema && key === 'default') continue;
-      // Examples are data, not schemas: a `default` key inside one is kept.
+      if (inSchema && key === 'multipleOf') {
+        if (value !== 1) throw new Error(`${at}: multipleOf ${value} cannot be generated (only 1, as integer)`);
+        continue;
+      }
+      // Examples are data, not schemas: keys inside one are kept as they are.
       const isData = key === 'example' || key === 'examples' || key === 'enum' || key === 'const';
-      out[key] = isData ? value : strip(value, inSchema || key === 'schema' || key === 'schemas');
+      out[key] = isData ? value : rewrite(value, inSchema || key === 'schema' || key === 'schemas', `${at}/${key}`);
+    }
+    if (inSchema && node.multipleOf === 1) {
+      const integer = (type) => (type === 'number' ? 'integer' : type);
+      out.type = Array.isArray(node.type) ? node.type.map(integer) : integer(node.type);
     }
     return out;
   };
-  return strip(document, false);
+  return rewrite(document, false, '#');
+}
+
+// ajv-formats' `email` (its default, fast mode), so both validators read `format: email` alike.
+const ajvEmail =
+  "/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i";
+
+/** The zod source with ajv-formats' email pattern given to every z.email(). */
+export function withEmailPattern(zodSource) {
+  if (!zodSource.includes('z.email()')) return zodSource;
+  const declaration = `// format: email as JSON Schema validators read it (ajv-formats), added by scripts/generate.mjs.\nconst emailPattern = ${ajvEmail};\n`;
+  return zodSource
+    .replaceAll('z.email()', 'z.email({ pattern: emailPattern })')
+    .replace(/^(import \* as z from 'zod';\n)/m, `$1\n${declaration}`);
+}
+
+/** The field sets of `anyOf`/`oneOf` branches that only list `required`, at the schema or in one of its allOf. */
+function requiredAlternatives(schema) {
+  const found = [];
+  for (const part of [schema, ...(schema.allOf ?? [])]) {
+    for (const kind of ['anyOf', 'oneOf']) {
+      const branches = part[kind];
+      if (!branches?.every((b) => Object.keys(b).every((k) => k === 'required' || k === 'description'))) continue;
+      found.push({ kind, sets: branches.map((b) => b.required ?? []) });
+    }
+  }
+  return found;
 }
 
 /**
- * The zod source with each component schema that has minProperties or maxProperties wrapped in a check of the
- * value as received (JSON Schema counts every property, also those the zod object would strip), named in the
- * message by what it counts (e.g. "at least 1 of customer_reference, account_number, …").
+ * The zod source with each component schema that has minProperties, maxProperties or required-only anyOf/oneOf
+ * branches wrapped in a check of the value as received (JSON Schema counts every property, also those a zod object
+ * strips). The message names the fields ("must have at least 1 of customer_reference, …").
  */
-export function withObjectSizeRefinements(document, zodSource) {
+export function withObjectChecks(document, zodSource) {
   let source = zodSource;
   for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
     const { minProperties: min, maxProperties: max } = schema;
-    if (min === undefined && max === undefined) continue;
+    const alternatives = requiredAlternatives(schema);
+    if (min === undefined && max === undefined && alternatives.length === 0) continue;
     const declaration = new RegExp(`^export const ${zodName(name)} = ([\\s\\S]*?);$`, 'm');
-    if (!declaration.test(source)) throw new Error(`no zod declaration of ${name} to refine`);
+    if (!declaration.test(source)) throw new Error(`no zod declaration of ${name} to check`);
     const fields = Object.keys(schema.properties ?? {});
     const what = fields.length > 0 ? ` of ${fields.join(', ')}` : ' field(s)';
     const tests = [];
-    if (min !== undefined) tests.push(`n < ${min} ? ${quote(`must have at least ${min}${what}`)}`);
-    if (max !== undefined) tests.push(`n > ${max} ? ${quote(`must have at most ${max}${what}`)}`);
+    if (min !== undefined)
+      tests.push(`Object.keys(value).length < ${min} ? ${quote(`must have at least ${min}${what}`)}`);
+    if (max !== undefined)
+      tests.push(`Object.keys(value).length > ${max} ? ${quote(`must have at most ${max}${what}`)}`);
+    for (const { kind, sets } of alternatives) {
+      const present = `[${sets.map((set) => `[${set.map(quote).join(', ')}]`).join(', ')}].filter((set) => set.every((key) => Object.hasOwn(value, key))).length`;
+      const words = sets.map((set) => set.join(' and ')).join(kind === 'anyOf' ? ' or ' : ' or else ');
+      tests.push(
+        `${present} ${kind === 'anyOf' ? '< 1' : '!== 1'} ? ${quote(`must have ${kind === 'anyOf' ? '' : 'exactly one of: '}${words}`)}`,
+      );
+    }
     const check = `(value, ctx) => {
-    const n = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).length : undefined;
-    const problem = n === undefined ? undefined : ${tests.join(' : ')} : undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const problem = ${tests.join(' : ')} : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
     return value;
 }`;
     source = source.replace(
       declaration,
       (_, expression) =>
-        `// min/maxProperties, which the zod plugin does not express: checked by scripts/generate.mjs's wrapper.\n` +
+        `// Checked by scripts/generate.mjs's wrapper: what the zod plugin does not express (modules.mjs \`unsupported\`).\n` +
         `export const ${zodName(name)} = z.preprocess(${check}, ${expression});`,
     );
   }

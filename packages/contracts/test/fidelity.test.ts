@@ -50,14 +50,12 @@ interface Disagreement {
   zod: boolean;
 }
 
-/** The characters RFC 5322 allows in an address's local part beyond zod's z.email() set (letters, digits, _'+-.). */
-const rfc5322Only = /[~^{}|!#$%&*/=?`]/;
-
 /**
  * Everything that cannot agree today, with its reason and how it is covered. ONE list: each entry must match at
  * least one disagreement of the corpus (checked below, so the list cannot go stale: fix the generator and the
- * entry must go), and every disagreement must match an entry. `kind` says whether the two readings legitimately
- * differ or the generator drops a keyword (a fidelity gap, reported, to be fixed in scripts/modules.mjs).
+ * entry must go), and every disagreement must match an entry. What the zod plugin drops (multipleOf, min/max
+ * properties, required-only anyOf branches, RFC 5322 emails) is covered in scripts/modules.mjs `unsupported` and is
+ * not listed here: the corpus shows those agree now.
  * Not listed because they do not disagree: zod objects strip unknown keys (stripping does not change validity;
  * both accept an extra field, and no schema of these contracts says additionalProperties: false), and JSON Schema
  * `default` (the generator removes it from the plugin's input, scripts/modules.mjs `unsupported`, so a missing
@@ -65,7 +63,7 @@ const rfc5322Only = /[~^{}|!#$%&*/=?`]/;
  */
 const exceptions: {
   name: string;
-  kind: 'format reading' | 'generator gap';
+  kind: 'format reading';
   reason: string;
   coveredBy: string;
   matches: (d: Disagreement) => boolean;
@@ -82,45 +80,6 @@ const exceptions: {
       'example and every producer here writes "T"/"Z", Date#toISOString). Ajv (src/validator.ts) accepts both.',
     matches: (d) =>
       d.ajv && !d.zod && /format date-time (valid|invalid) (2024-01-31 10:15:30Z|2024-01-31t10:15:30z)$/.test(d.why),
-  },
-  {
-    name: 'email: RFC 5322 characters in the local part (ebpp-mpa NotificationEmail)',
-    kind: 'format reading',
-    reason:
-      "ajv-formats' email is RFC 5322 atext (~ ^ { } | ! # $ % & * / = ? `), as is the seed's own pattern; zod " +
-      "z.email() accepts only letters, digits and _'+-. there, so it refuses addresses both the spec's pattern and " +
-      'Ajv accept (fast-check finds one from the pattern: "_r~^~@fr.applyCname.z").',
-    coveredBy:
-      "not by zod: it refuses more than the spec. Fix in the generator: emit z.email({ pattern: <ajv-formats' " +
-      'email regex> }) (zod 4 takes a pattern), or z.string() plus the spec pattern alone.',
-    matches: (d) =>
-      d.ajv && !d.zod && /email/i.test(`${d.target} ${d.why}`) && rfc5322Only.test(d.why.split(' ').slice(1).join(' ')),
-  },
-  {
-    name: 'multipleOf is not generated (digiledge-agent PaymentRecord.txnAmount)',
-    kind: 'generator gap',
-    reason:
-      "@hey-api/openapi-ts 0.99.0's zod plugin has no multipleOf at all: txnAmount {type: [number, null], " +
-      'minimum: 0, multipleOf: 1} becomes z.number().gte(0).nullish(), so 0.5 or 5600.5 paise pass zod.',
-    coveredBy:
-      'only by Ajv (src/validator.ts). Fix: add multipleOf to scripts/modules.mjs `unsupported` and cover it, e.g. ' +
-      "the '~resolvers'.number hook appending .multipleOf(schema.multipleOf), or the input rewriting a number's " +
-      'multipleOf: 1 into type integer.',
-    matches: (d) => !d.ajv && d.zod && d.api === 'digiledge-agent' && /\.txnAmount multipleOf\/2 off/.test(d.why),
-  },
-  {
-    name: 'anyOf of required-only branches is dropped (digiledge-agent FetchBillRequest, PayBillRequest)',
-    kind: 'generator gap',
-    reason:
-      'allOf: [{…properties}, {anyOf: [{required: [customerParams]}, {required: [customerParamsRequest]}]}] ' +
-      'becomes z.object({…, customerParams: optional, customerParamsRequest: optional}).and(z.unknown()): a body ' +
-      'with neither passes zod (the DESIGN.md pitfall for allOf/required, here with anyOf).',
-    coveredBy:
-      'only by Ajv (src/validator.ts) and Prism. Fix in scripts/modules.mjs: like withObjectSizeRefinements, wrap ' +
-      'each component whose anyOf/oneOf branches only list `required` in a check of the received keys (at least ' +
-      "one branch's names all present), and add it to `unsupported`.",
-    matches: (d) =>
-      !d.ajv && d.zod && d.api === 'digiledge-agent' && /^\$ without required customerParams(Request)?$/.test(d.why),
   },
 ];
 

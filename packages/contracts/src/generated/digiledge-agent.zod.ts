@@ -104,7 +104,13 @@ export const zCustomerParamsRequest = z.object({
 /**
  * Body of `POST /couapp/agent/bills/fetch`. Beyond the vendor document: from the bbps-kit facts page (FACTS.md). The fields are the identifying fields of the seed's payment request, with the same names, types and rules; the customer parameters may be sent as `customerParams` or `customerParamsRequest.tags`, as for payment.
  */
-export const zFetchBillRequest = z.object({
+// Checked by scripts/generate.mjs's wrapper: what the zod plugin does not express (modules.mjs `unsupported`).
+export const zFetchBillRequest = z.preprocess((value, ctx) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const problem = [['customerParams'], ['customerParamsRequest']].filter((set) => set.every((key) => Object.hasOwn(value, key))).length < 1 ? 'must have customerParams or customerParamsRequest' : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+}, z.object({
     tenantId: zTenantId,
     refId: zRefId,
     billerId: zBillerId,
@@ -116,7 +122,7 @@ export const zFetchBillRequest = z.object({
     macAdress: z.string().regex(/^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$/).optional(),
     customerParams: zCustomerParams.optional(),
     customerParamsRequest: zCustomerParamsRequest.optional()
-}).and(z.unknown());
+}).and(z.unknown()));
 
 /**
  * Seed: "Generated when a bill fetch or bill validation is initiated" (request table: Alphanumeric; response table: "UUID, Machine-generated Unique ID for a Bill, used internally"). Digiledge returns it in the acknowledgement of `fetchBill`. The seed's example is a hyphenated UUID, so hyphens are accepted alongside the letters and digits the table promises; 36 characters is the length of a UUID.
@@ -293,7 +299,13 @@ export const zPaymentMode = z.enum([
 /**
  * Body of `POST /couapp/agent/bills/payment`. Field names, mandatory flags and types from the seed's "Request Parameters" table. The table's `customerParamsRequest.tags` and the example's `customerParams` are both accepted; at least one of them must be present. `actionType` appears only in the seed's example.
  */
-export const zPayBillRequest = z.object({
+// Checked by scripts/generate.mjs's wrapper: what the zod plugin does not express (modules.mjs `unsupported`).
+export const zPayBillRequest = z.preprocess((value, ctx) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const problem = [['customerParams'], ['customerParamsRequest']].filter((set) => set.every((key) => Object.hasOwn(value, key))).length < 1 ? 'must have customerParams or customerParamsRequest' : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+}, z.object({
     tenantId: zTenantId,
     actionType: z.string().regex(/^[A-Z_]+$/).optional(),
     amountBreakSet: zAmountBreakSet.optional(),
@@ -312,7 +324,7 @@ export const zPayBillRequest = z.object({
     macAdress: z.string().regex(/^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$/).optional(),
     refId: zRefId,
     txnAmount: z.int().gte(1)
-}).and(z.unknown());
+}).and(z.unknown()));
 
 /**
  * Digiledge's id of a payment transaction, returned as `txnId` in the acknowledgement of `payBill` (a UUID in the seed's example). Letters, digits and hyphens, at most 36 characters (the length of a UUID).
@@ -353,7 +365,7 @@ export const zPaymentRecord = z.object({
     actionType: z.string().nullish(),
     userType: z.string().nullish(),
     userId: z.string().nullish(),
-    txnAmount: z.number().gte(0).nullish(),
+    txnAmount: z.int().gte(0).nullish(),
     billerId: z.string().nullish(),
     billerCategory: z.string().nullish(),
     offUsPay: z.union([

@@ -150,10 +150,10 @@ export const zFetchBillResponse = zEkoEnvelope.and(z.object({
  * Beyond the vendor document: from the bbps-kit facts page (FACTS.md). Present on validation errors (`response_type_id`
  * -1): one entry per rejected request field, the field's name mapped to a human-readable message.
  */
-// min/maxProperties, which the zod plugin does not express: checked by scripts/generate.mjs's wrapper.
+// Checked by scripts/generate.mjs's wrapper: what the zod plugin does not express (modules.mjs `unsupported`).
 export const zInvalidParams = z.preprocess((value, ctx) => {
-    const n = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).length : undefined;
-    const problem = n === undefined ? undefined : n < 1 ? 'must have at least 1 field(s)' : undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const problem = Object.keys(value).length < 1 ? 'must have at least 1 field(s)' : undefined;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
     return value;
 }, z.record(z.string(), z.string()));
