@@ -78,7 +78,7 @@ function demoApp(biller: Biller) {
 async function ask(biller: Biller, path: string, body: unknown) {
   const { app } = await demoApp(biller);
   const { demoKeys } = biller;
-  const headers = path.startsWith('/bills/')
+  const headers: Record<string, string> = path.startsWith('/bills/')
     ? { 'x-api-key': demoKeys.kaleidofinApiKey }
     : { 'client-key': demoKeys.ebppClientKey, 'api-key': demoKeys.ebppApiKey };
   const response = await app.request(path, {
