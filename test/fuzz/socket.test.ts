@@ -13,6 +13,7 @@ import {
   malformedDrafts,
   mediaTypeDrafts,
   mutationDrafts,
+  randomDrafts,
   routeDrafts,
   sizeDrafts,
   toRequest,
@@ -27,6 +28,7 @@ const classes: { name: string; drafts: (target: Target) => fc.Arbitrary<Draft>; 
   { name: 'mutations', drafts: mutationDrafts, runs: 20 },
   { name: 'media types', drafts: mediaTypeDrafts, runs: 8 },
   { name: 'sizes (real Content-Length, and chunked)', drafts: sizeDrafts, runs: 6 },
+  { name: 'random bodies and examples', drafts: randomDrafts, runs: 4 },
   { name: 'duplicate keys', drafts: duplicateKeyDrafts, runs: 5 },
   { name: 'malformed', drafts: malformedDrafts, runs: 8 },
   { name: 'routes and methods', drafts: routeDrafts, runs: 6 },
@@ -74,7 +76,8 @@ describe('fuzz: every biller operation, over a real socket', () => {
   afterAll(async () => {
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `[fuzz socket] ${tally.total} requests in ${seconds.toFixed(1)} s = ${(tally.total / seconds).toFixed(0)} requests/s`,
+      `[fuzz socket] ${tally.total} requests in ${seconds.toFixed(1)} s = ${(tally.total / seconds).toFixed(0)} requests/s\n` +
+        `[fuzz socket] ${tally.summary()}`,
     );
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await biller?.db.close();
@@ -93,7 +96,7 @@ describe('fuzz: every biller operation, over a real socket', () => {
       for (const { drafts, runs } of classes) {
         await fc.assert(
           fc.asyncProperty(drafts(t), async (draft) => {
-            await tally.exchange(send, await toRequest(t, draft));
+            await tally.fuzz(send, await toRequest(t, draft));
           }),
           { numRuns: runs, endOnFailure: true },
         );

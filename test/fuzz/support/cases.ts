@@ -3,8 +3,18 @@
 // parse (`judge`), so a mutation that happens to stay valid is held to the valid-request rules.
 import fc from 'fast-check';
 import { bodyLimitBytes } from '../../../apps/biller/src/app.ts';
-import { bytes, type Expectation, encodeBody, type FuzzRequest, formText, judge } from './harness.ts';
-import { isPlainObject, type Path, type PathPart } from './schema-arbitrary.ts';
+import {
+  bytes,
+  decode,
+  type Expectation,
+  encodeBody,
+  exactness,
+  type FuzzRequest,
+  formText,
+  judge,
+  knownBugs,
+} from './harness.ts';
+import { isPlainObject, type Mutation, type Path, type PathPart, removeAt, replaceAt } from './schema-arbitrary.ts';
 import type { Target } from './targets.ts';
 
 export { bodyLimitBytes };
@@ -19,8 +29,11 @@ export interface Draft {
   body?: Uint8Array<ArrayBuffer> | undefined;
   /** Send the body as a stream of chunks (no length known up front). */
   stream?: boolean;
-  /** Where the generator changed the body, for `judge`; or a fixed expectation. */
-  expect: { judge: Path | undefined } | Expectation;
+  /**
+   * Where the generator changed the body, for `judge` (and, for a single-field mutation, the mutation, whose
+   * answer must then name exactly that field); or a fixed expectation.
+   */
+  expect: { judge: Path | undefined; mutation?: Pick<Mutation, 'kind' | 'path' | 'expected'> } | Expectation;
   /** Whether the call is aimed at the operation itself (false for route/method probes). */
   onOperation?: boolean;
 }
@@ -29,10 +42,12 @@ export async function toRequest(target: Target, draft: Draft): Promise<FuzzReque
   const headers: Record<string, string> = { ...target.headers, ...draft.headers };
   const contentType = draft.contentType === undefined ? target.media : draft.contentType;
   if (contentType !== null) headers['content-type'] = contentType;
-  const expectation =
-    'judge' in draft.expect ? await judge(target, draft.body ?? new Uint8Array(), draft.expect.judge) : draft.expect;
+  const judged = 'judge' in draft.expect ? draft.expect : undefined;
+  const decoded = judged ? await decode(target, draft.body ?? new Uint8Array()) : undefined;
+  const expectation: Expectation =
+    judged && decoded ? judge(target, decoded, judged.judge) : (draft.expect as Expectation);
   const body = draft.body && draft.stream ? chunked(draft.body) : draft.body;
-  return {
+  const request: FuzzRequest = {
     label: draft.label,
     method: draft.method ?? 'POST',
     path: draft.path ?? target.path,
@@ -41,6 +56,18 @@ export async function toRequest(target: Target, draft: Draft): Promise<FuzzReque
     expect: expectation,
     target,
   };
+  if (judged && decoded) {
+    const value = decoded.ok ? decoded.value : undefined;
+    const mutation = judged.mutation;
+    if (mutation) Object.assign(request, exactness({ target, ...mutation, verdict: expectation, value }));
+    const bug = decoded.ok ? knownBugs.find((b) => b.applies(target, value, expectation, request.exact)) : undefined;
+    if (bug?.leaves === 'request') request.knownBug = bug.name;
+    else if (bug && request.exact) {
+      request.exact = { ...request.exact, wording: 'unchecked' };
+      request.wordingNotChecked = `KNOWN BUG: ${bug.name}`;
+    }
+  }
+  return request;
 }
 
 function chunked(body: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
@@ -73,7 +100,69 @@ export const validDrafts = (target: Target): fc.Arbitrary<Draft> =>
 export const mutationDrafts = (target: Target): fc.Arbitrary<Draft> =>
   target.valid
     .chain((body) => target.arbitraries.mutation(target.schema, body))
-    .map((m) => ({ label: `mutation:${m.kind}`, body: encode(target, m.body), expect: { judge: m.path } }));
+    .map((m) => ({
+      label: `mutation:${m.kind}`,
+      body: encode(target, m.body),
+      expect: { judge: m.path, mutation: { kind: m.kind, path: m.path, expected: m.expected } },
+    }));
+
+// ---- random bodies, and the spec's own examples with one value replaced ---------------------------------
+// (These were apps/biller/test/fuzz.test.ts: bodies of any shape, not only the schema's, and the realistic
+// examples the spec prints, which reach the ledger with demo data, each with one value anywhere replaced.)
+
+const awkwardValues = [undefined, -1, 1e300, 0.1 + 0.2, '', 'a\u0000b', 'x'.repeat(200), '9'.repeat(30)];
+
+/** The path `choices` pick in `value`, one key or index per level, stopping at a leaf. */
+function pickPath(value: unknown, choices: readonly number[]): PathPart[] {
+  const [choice = 0, ...rest] = choices;
+  if (choices.length === 0) return [];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [];
+    const index = choice % value.length;
+    return [index, ...pickPath(value[index], rest)];
+  }
+  if (!isPlainObject(value) || Object.keys(value).length === 0) return [];
+  const keys = Object.keys(value);
+  const key = keys[choice % keys.length] as string;
+  return [key, ...pickPath(value[key], rest)];
+}
+
+export const randomDrafts = (target: Target): fc.Arbitrary<Draft> => {
+  if (target.media !== 'application/json') {
+    // Any mix of the criteria the schema names and one it does not, each any text up to 120 characters.
+    const keys = [...Object.keys(target.arbitraries.schemaOf(target.schema).properties ?? {}), 'other'];
+    return fc.dictionary(fc.constantFrom(...keys), fc.string({ maxLength: 120 })).map((form) => ({
+      label: 'random:form',
+      body: bytes(formText(form)),
+      expect: { judge: undefined },
+    }));
+  }
+  const whole = fc.jsonValue().map(
+    (value): Draft => ({
+      label: 'random:json',
+      body: encode(target, value),
+      expect: { judge: undefined },
+    }),
+  );
+  if (target.examples.length === 0) return whole;
+  const replaced = fc
+    .tuple(
+      fc.constantFrom(...target.examples),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.oneof(fc.jsonValue(), fc.constantFrom(...awkwardValues)),
+    )
+    .map(([example, choices, value]): Draft => {
+      const path = pickPath(example, choices);
+      const body =
+        path.length === 0
+          ? (value ?? null)
+          : value === undefined
+            ? removeAt(example, path)
+            : replaceAt(example, path, value);
+      return { label: 'random:example-one-value-replaced', body: encode(target, body), expect: { judge: path } };
+    });
+  return fc.oneof(whole, replaced);
+};
 
 // ---- media types ----------------------------------------------------------------------------------------
 

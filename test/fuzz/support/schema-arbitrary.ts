@@ -89,7 +89,11 @@ export type Mutation = {
   /** The path whose value was changed, added or removed (`[]` for the whole body). */
   path: PathPart[];
   body: unknown;
+  /** What the schema wants at `path` (for wrong-type: the type the answer should name). */
+  expected: Expected;
 };
+/** The schema's type at a path (integer, string…, or undefined when it sets none) and whether it is an enum. */
+export type Expected = { type: string | undefined; enum: boolean };
 export type MutationKind =
   | 'wrong-type'
   | 'missing-required'
@@ -254,6 +258,17 @@ export class SchemaArbitraries {
     )?.path;
   }
 
+  private expectedAt(node: unknown): Expected {
+    if (node === undefined || typeof node === 'boolean') return { type: undefined, enum: false };
+    const schema = this.schemaOf(node);
+    return { type: typeOf(schema), enum: schema.enum !== undefined || schema.const !== undefined };
+  }
+
+  /** Every value of `body` that `root` describes, with its schema and path (the body itself first). */
+  sitesOf(root: unknown, body: unknown): { schema: Schema; value: unknown; path: PathPart[] }[] {
+    return this.sites(root, body, []);
+  }
+
   private sites(
     node: unknown,
     value: unknown,
@@ -279,9 +294,10 @@ export class SchemaArbitraries {
   ): fc.Arbitrary<Mutation>[] {
     const { schema, value, path } = site;
     const out: fc.Arbitrary<Mutation>[] = [];
-    const at = (kind: MutationKind, where: PathPart[], replacement: fc.Arbitrary<unknown>) =>
-      replacement.map((v): Mutation => ({ kind, path: where, body: replaceAt(body, where, v) }));
     const type = typeOf(schema) ?? jsonTypeOf(value);
+    const expected: Expected = { type: typeOf(schema), enum: schema.enum !== undefined || schema.const !== undefined };
+    const at = (kind: MutationKind, where: PathPart[], replacement: fc.Arbitrary<unknown>) =>
+      replacement.map((v): Mutation => ({ kind, path: where, body: replaceAt(body, where, v), expected }));
 
     const samples = sampleOfEachType();
     const others = Object.entries(samples)
@@ -293,7 +309,12 @@ export class SchemaArbitraries {
       for (const key of schema.required ?? []) {
         if (Object.hasOwn(value, key)) {
           out.push(
-            fc.constant({ kind: 'missing-required', path: [...path, key], body: removeAt(body, [...path, key]) }),
+            fc.constant<Mutation>({
+              kind: 'missing-required',
+              path: [...path, key],
+              body: removeAt(body, [...path, key]),
+              expected: this.expectedAt(schema.properties?.[key]),
+            }),
           );
         }
       }
@@ -311,6 +332,7 @@ export class SchemaArbitraries {
             kind: 'extra-field',
             path: [...path, key],
             body: replaceAt(body, [...path, key], extra),
+            expected: this.expectedAt(schema.additionalProperties),
           }),
         ),
       );
@@ -400,7 +422,7 @@ export class SchemaArbitraries {
   }
 }
 
-function typeOf(schema: Schema): string | undefined {
+export function typeOf(schema: Schema): string | undefined {
   if (Array.isArray(schema.type)) return schema.type[0];
   if (schema.type) return schema.type;
   if (schema.properties || schema.additionalProperties !== undefined || schema.required) return 'object';

@@ -22,6 +22,8 @@ export interface Target {
   /** The request-body schema node from the bundled spec. */
   schema: Schema;
   arbitraries: SchemaArbitraries;
+  /** The request examples the spec prints for the operation (realistic, and matching the demo data). */
+  examples: unknown[];
   /** Valid bodies (from the schema, mixed with demo-data hints). */
   valid: fc.Arbitrary<unknown>;
   /**
@@ -106,6 +108,9 @@ export async function loadTargets(memory: LedgerMemory): Promise<Target[]> {
     if (!content?.schema) throw new Error(`${operationId} has no ${media} body`);
     const arbitraries = new SchemaArbitraries({ resolve: resolve(contract), hints });
     const plain = arbitraries.valid(content.schema);
+    const examples = Object.values(content.examples ?? {}).map(
+      (example) => (contract.resolve(example) as { value?: unknown }).value,
+    );
     const valid = rootHint
       ? fc.oneof({ arbitrary: rootHint(plain), weight: 2 }, { arbitrary: plain, weight: 1 })
       : plain;
@@ -119,6 +124,7 @@ export async function loadTargets(memory: LedgerMemory): Promise<Target[]> {
       business,
       schema: content.schema as Schema,
       arbitraries,
+      examples,
       valid,
       proseRule,
     };
