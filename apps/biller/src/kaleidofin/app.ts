@@ -1,6 +1,7 @@
 // Kaleidofin partner API: the two operations Kaleidofin calls on the biller (specs/kaleidofin-partner). Routes,
 // security, statuses and request schemas come from the contract's generated operations table.
 import { operations } from '@bbps-kit/contracts/operations/kaleidofin-partner';
+import { zCustomerInfo } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import { kaleidofinRupeesFromPaise, MoneyError, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeyCheck } from '../auth.ts';
@@ -21,6 +22,8 @@ const identifierKeys: Record<string, keyof CustomerCriteria> = {
   phonenumber: 'phone',
   mobilenumber: 'phone',
 };
+
+const phoneNumber = zCustomerInfo.shape.phoneNumber;
 
 /** Seconds precision, as in the seed's `2020-08-31T06:06:55Z`. */
 const receiptDate = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -99,7 +102,10 @@ export function kaleidofinApp({ db, checkKey, bodyLimitBytes, logger }: Kaleidof
             customer: {
               info: {
                 name: customer.name,
-                ...(customer.phone && /^[0-9]{10}$/.test(customer.phone) ? { phoneNumber: customer.phone } : {}),
+                // Only a phone number the contract can carry (a stored one may be longer, e.g. with +91).
+                ...(customer.phone && phoneNumber.safeParse(customer.phone).success
+                  ? { phoneNumber: customer.phone }
+                  : {}),
                 consumerId: customer.customerReference,
               },
               name: customer.name,
