@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { demoKeys } from '@bbps-kit/biller';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const billerMain = fileURLToPath(new URL('../../apps/biller/src/main.ts', import.meta.url));
-export const importCli = fileURLToPath(new URL('../../apps/biller/src/import/cli.ts', import.meta.url));
+export const billerMain = fileURLToPath(import.meta.resolve('@bbps-kit/biller/main'));
+export const importCli = fileURLToPath(import.meta.resolve('@bbps-kit/biller/import-cli'));
 
 export type Target = { engine: 'postgres'; url: string } | { engine: 'pglite'; dataDir: string };
 

@@ -2,12 +2,16 @@
 // the static build of specs/ (`pnpm build`), served as they are; specs/scripts/portal-files.mjs decides which
 // request path names which file, for this server and for `pnpm --filter @bbps-kit/specs serve` alike.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { resolvePortalFile } from '@bbps-kit/specs/portal-files';
 import { Hono } from 'hono';
 
-/** Where `pnpm build` writes the portal. */
-export const defaultPortalDir = fileURLToPath(new URL('../../../specs/dist/', import.meta.url));
+/** Where `pnpm build` writes the portal: the dist folder of the specs package. */
+export const defaultPortalDir = join(
+  dirname(createRequire(import.meta.url).resolve('@bbps-kit/specs/package.json')),
+  'dist',
+);
 
 export function docsRoutes(portalDir: string = defaultPortalDir): Hono {
   const docs = new Hono();

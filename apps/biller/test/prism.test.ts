@@ -1,6 +1,7 @@
 // Real HTTP through Prism's validation proxy (`--errors`): Prism checks each request and each of the
 // server's answers against the spec, and turns any violation into an error response, which fails the test.
 import type { AddressInfo } from 'node:net';
+import { type RunningPrism as PrismProxy, startProxy } from '@bbps-kit/mocks';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -8,7 +9,6 @@ import { demoKeys } from '../src/config.ts';
 import { createLogger } from '../src/logging.ts';
 import { createLedger, pgliteEngine, type TestDatabase } from './support/db.ts';
 import { ebppHeaders, example, kaleidofinHeaders } from './support/http.ts';
-import { type PrismProxy, startPrismProxy } from './support/prism.ts';
 
 type Json = Record<string, unknown>;
 
@@ -44,9 +44,9 @@ describe('through Prism validation proxies, over a real socket', () => {
       brokenServer = serve({ fetch: wrong, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
     });
     [kaleidofin, ebpp, broken] = await Promise.all([
-      startPrismProxy('kaleidofin-partner', upstream),
-      startPrismProxy('ebpp-mpa', upstream),
-      startPrismProxy('kaleidofin-partner', `http://127.0.0.1:${brokenPort}`),
+      startProxy('kaleidofin-partner', upstream),
+      startProxy('ebpp-mpa', upstream),
+      startProxy('kaleidofin-partner', `http://127.0.0.1:${brokenPort}`),
     ]);
   }, 120_000);
 

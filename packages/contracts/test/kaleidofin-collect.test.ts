@@ -1,9 +1,14 @@
 // Contract tests of specs/kaleidofin-collect: the seed's samples validate verbatim, every example validates where
 // it is used, and payloads that break the contract are rejected with the offending field named.
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Contract } from '../src/validator.ts';
 import { exampleChanger, expectEveryExampleValidWhereUsed, expectRejected, REMOVE } from './support.ts';
+
+/** The contracts' source folder (the specs package), whose example files are counted here. */
+const specsDir = dirname(createRequire(import.meta.url).resolve('@bbps-kit/specs/package.json'));
 
 let contract: Contract;
 beforeAll(async () => {
@@ -38,7 +43,7 @@ describe('every example', () => {
   it('validates against the request body or response that uses it, and none is unused', () => {
     const used = expectEveryExampleValidWhereUsed(contract);
     // Every example file in the spec folder is reached from an operation (the bundle names them after the file).
-    const files = readdirSync(new URL('../../../specs/kaleidofin-collect/components/examples/', import.meta.url));
+    const files = readdirSync(join(specsDir, 'kaleidofin-collect/components/examples'));
     expect(used).toEqual(files.map((file) => file.replace(/\.yaml$/, '')).sort());
   });
 
