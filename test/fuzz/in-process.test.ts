@@ -178,9 +178,9 @@ describe('fuzz: every biller operation, in-process', () => {
       expect(answer.status, answer.text).toBe(200);
     });
 
-    // KNOWN BUG (support/harness.ts knownBugs, 'year 0000 …'): the biller answers this 500 since its request
-    // schemas are generated (00cd9af). it.fails keeps the regression pinned; when it passes, make it `it` again.
-    it.fails('year 0000 (valid for format: date, absent from PostgreSQL) is refused cleanly, naming the field', async () => {
+    // The EBPP Date pattern refuses year 0000 (the ledger has none); before it did, the generated schema let it
+    // through to PostgreSQL, which answered 500.
+    it('year 0000 (valid for format: date, absent from PostgreSQL) is refused cleanly, naming the field', async () => {
       const answer = await exchange('postPayment', {
         label: 'regression',
         body: new TextEncoder().encode(JSON.stringify(posting('0000-01-01'))),

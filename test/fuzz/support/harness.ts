@@ -142,10 +142,9 @@ export function judge(target: Target, decoded: Decoded, path?: Path): Expectatio
   }
   // KNOWN DEVIATIONS (the specs admit what the platform cannot hold): integers past 2^53 - 1 (systemBillId is
   // `int64`, posting_info.attempt has no maximum) are valid JSON Schema integers, but a JavaScript number
-  // cannot hold them exactly; `format: date` admits year 0000, which PostgreSQL has not. The biller refuses
-  // both with 400 naming the field rather than store a different value. The specs should say
-  // `maximum: 9007199254740991` and a year from 0001; until they do, the fuzzer holds the biller to that
-  // clean refusal.
+  // cannot hold them exactly, and the biller refuses them with 400 naming the field rather than store a different
+  // value. The specs should say `maximum: 9007199254740991`; until they do, the fuzzer holds the biller to that
+  // clean refusal. (Year 0000, which PostgreSQL has not, is refused by the EBPP Date pattern itself.)
   const unsafe = target.arbitraries.beyondPlatform(target.schema, decoded.value);
   if (unsafe) return { kind: 'invalid', field: fieldOf(unsafe), by: 'platform' };
   const rule = target.proseRule(decoded.value);
@@ -375,32 +374,7 @@ export const knownBugs: readonly {
   /** `request`: the request is not sent; `wording`: it is, and its field is checked, but not its message. */
   leaves: 'request' | 'wording';
   applies: (target: Target, value: unknown, verdict: Expectation, mutation?: Exact) => boolean;
-}[] = [
-  {
-    // zod-issues.ts reads "missing" from the input for invalid_type only; an enum's issue is invalid_value.
-    name: 'a required enum field that was removed is "must be one of …", not "is required"',
-    leaves: 'wording',
-    applies: (_target, _value, _verdict, mutation) => mutation?.wording === 'required' && mutation.expected.enum,
-  },
-  {
-    // Since the generated zod schemas (00cd9af), z.iso.date() admits year 0000: a stored date then fails in
-    // PostgreSQL (payment_date: 500), an unstored one is accepted, where the biller used to answer 400.
-    name: 'year 0000 in a date is not refused with 400 (payment_date: 500)',
-    leaves: 'request',
-    applies: (target, value, verdict) =>
-      verdict.kind === 'invalid' &&
-      verdict.by === 'platform' &&
-      target.arbitraries
-        .sitesOf(target.schema, value)
-        .some((s) => s.schema.format === 'date' && typeof s.value === 'string' && s.value.startsWith('0000-')),
-  },
-  {
-    name: 'lookupCustomers without any criterion (only unknown keys) answers 404 naming customer_reference',
-    leaves: 'request',
-    applies: (target, _value, verdict) =>
-      target.operationId === 'lookupCustomers' && verdict.kind === 'invalid' && verdict.by === 'prose',
-  },
-];
+}[] = [];
 
 /** `reported` is the expected field or a field inside it (`paymentDetails` → `paymentDetails.amountPaid`). */
 function isWithin(reported: string, expected: string): boolean {

@@ -2,6 +2,7 @@
 // security, statuses and request schemas come from the contract's generated operations table.
 import type { EbppMpa } from '@bbps-kit/contracts';
 import { operations } from '@bbps-kit/contracts/operations/ebpp-mpa';
+import { zLookupCustomersRequest } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import { ebppAmountFromPaise, MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -23,7 +24,8 @@ const duplicate = (c: Context, field = 'id') =>
 // Only these statuses mean money reached (or is on its way to) the biller; the others never credit an account.
 const creditingStatuses = new Set(['scheduled', 'processing', 'processed']);
 
-const lookupKeys = ['customer_reference', 'account_number', 'ssn', 'email', 'lookup_reference'] as const;
+/** The lookup criteria the contract defines (the zod schema wraps the object in its minProperties check). */
+const lookupKeys = Object.keys(zLookupCustomersRequest.out.shape) as (keyof typeof zLookupCustomersRequest.out.shape)[];
 
 /** Parses an EBPP amount; on failure answers 400 naming `field`. */
 function amountOf(text: string): bigint | MoneyError {
@@ -82,6 +84,10 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
   const handlers: Handlers<typeof operations> = {
     lookupCustomers: async (c) => {
       const form = c.req.valid('form');
+      // minProperties counts any field; the contract's prose asks for at least one criterion.
+      if (!lookupKeys.some((key) => form[key] !== undefined)) {
+        return fail(c, 400, 'error_field', `At least one of ${lookupKeys.join(', ')} is required`);
+      }
       if (form.ssn !== undefined) {
         return fail(c, 422, 'error_field', 'Lookup by ssn is not supported by this biller', 'ssn');
       }

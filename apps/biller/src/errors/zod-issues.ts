@@ -42,9 +42,10 @@ function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 function sentence(issue: Issue, missing: boolean): string {
+  // Whatever zod calls it (a wrong type, a value outside an enum, no union member), an absent field is missing.
+  if (missing && issue.code !== 'custom') return 'is required';
   switch (issue.code) {
     case 'invalid_type':
-      if (missing) return 'is required';
       return `must be ${article(issue.expected)}`;
     case 'too_small':
       if (issue.origin === 'string')

@@ -210,7 +210,7 @@ export interface components {
         Amount: string;
         /**
          * Format: date
-         * @description A date in ISO8601 full-date format, namely, YYYY-MM-DD (seed wording). The seed's pattern `^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$` is kept as is; it also admits an unpadded month or day (`2025-3-5`), which `format: date` (RFC 3339 full-date) rejects. Both apply, so a valid value is zero-padded, as the seed's own wording ("YYYY-MM-DD") says.
+         * @description A date in ISO8601 full-date format, namely, YYYY-MM-DD (seed wording). The seed's pattern `^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$` is kept, with one addition: `(?!0000)`, because this biller's ledger (PostgreSQL) has no year 0, so its dates run from 0001-01-01 (this project's choice; the seed is silent on the range). The pattern also admits an unpadded month or day (`2025-3-5`), which `format: date` (RFC 3339 full-date) rejects. Both apply, so a valid value is zero-padded, as the seed's own wording ("YYYY-MM-DD") says.
          * @example 2025-03-05
          */
         Date: string;

@@ -73,9 +73,9 @@ export const zCustomFields = z.record(z.string(), z.unknown());
 export const zAmount = z.string().regex(/^[0-9]{1,14}(\.[0-9][0-9]?)?$/);
 
 /**
- * A date in ISO8601 full-date format, namely, YYYY-MM-DD (seed wording). The seed's pattern `^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$` is kept as is; it also admits an unpadded month or day (`2025-3-5`), which `format: date` (RFC 3339 full-date) rejects. Both apply, so a valid value is zero-padded, as the seed's own wording ("YYYY-MM-DD") says.
+ * A date in ISO8601 full-date format, namely, YYYY-MM-DD (seed wording). The seed's pattern `^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$` is kept, with one addition: `(?!0000)`, because this biller's ledger (PostgreSQL) has no year 0, so its dates run from 0001-01-01 (this project's choice; the seed is silent on the range). The pattern also admits an unpadded month or day (`2025-3-5`), which `format: date` (RFC 3339 full-date) rejects. Both apply, so a valid value is zero-padded, as the seed's own wording ("YYYY-MM-DD") says.
  */
-export const zDate = z.iso.date().regex(/^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$/);
+export const zDate = z.iso.date().regex(/^(?!0000)[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|1\d|2\d|3[01])$/);
 
 /**
  * Comments that can be used to recollect the operation performed on the resource object. API clients need to ensure that no sensitive information is passed in the memo. Alacriti (EBPP) is not responsible for the security of any sensitive information that may be passed as part of the memo. (Seed wording.) 1 to 1000 characters from the seed's set; the seed's unanchored pattern is anchored here and its `\~` is written `~` (the same character: `\~` is not a valid escape in the Unicode-mode regular expressions JSON Schema validators use). minLength/maxLength restate the pattern's `{1,1000}`.
