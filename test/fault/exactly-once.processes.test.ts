@@ -68,7 +68,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     ports = await Promise.all(billers.map((b) => b.listening));
     for (const port of ports) {
       agents.push(new Agent({ keepAlive: true, maxSockets: socketsPerProcess }));
-      expect(await getStatus(port, '/healthz')).toEqual({ status: 200, body: '{"status":"ok"}' });
+      expect(await getStatus(port, '/healthz')).toMatchObject({ status: 200, body: '{"status":"ok"}' });
     }
 
     const ready = billers.map((b) => b.events().find((e) => e.msg === 'database ready'));
