@@ -1,4 +1,5 @@
 // Everything the process reads from its environment, parsed and checked in one place.
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zClientKey } from '@bbps-kit/contracts/schemas/ebpp-mpa';
@@ -25,6 +26,8 @@ export interface Config {
   ebppClientKey: string;
   /** Accepted `api-key` values (EBPP). */
   ebppApiKeys: string[];
+  /** Where Prometheus scrapes `/metrics` (METRICS_PORT, METRICS_HOST); undefined: no metrics server at all. */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,31 @@ export function databaseFromEnv(env: Env = process.env): { database: DatabaseTar
   };
 }
 
+/** Metrics are for the operator's scraper, not for the callers of the contracts: loopback unless told otherwise. */
+export const defaultMetricsHost = '127.0.0.1';
+
+const hostnamePattern =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function metricsFromEnv(env: Env, port: number, problems: string[]): Config['metrics'] {
+  const portText = present(env.METRICS_PORT);
+  const host = present(env.METRICS_HOST);
+  if (host !== undefined && isIP(host) === 0 && !hostnamePattern.test(host)) {
+    problems.push(`METRICS_HOST must be an IP address or a host name, got "${host}"`);
+  }
+  if (portText === undefined) {
+    if (host !== undefined) problems.push('METRICS_HOST is set but METRICS_PORT is not: set both, or neither');
+    return undefined;
+  }
+  const metricsPort = Number(portText);
+  if (!/^\d+$/.test(portText) || metricsPort > 65535) {
+    problems.push(`METRICS_PORT must be a port number (0-65535), got "${portText}"`);
+  } else if (metricsPort !== 0 && metricsPort === port) {
+    problems.push(`METRICS_PORT must differ from PORT (both are ${port}): metrics get a port of their own`);
+  }
+  return { port: metricsPort, host: host ?? defaultMetricsHost };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
 
@@ -82,6 +110,8 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^\d+$/.test(portText) || port > 65535)
       problems.push(`PORT must be a port number (0-65535), got "${portText}"`);
   }
+
+  const metrics = metricsFromEnv(env, port, problems);
 
   const { database, problem } = databaseFromEnv(env);
   if (problem) problems.push(problem);
@@ -121,5 +151,5 @@ export function loadConfig(env: Env = process.env): Config {
     const hint = demo ? '' : ' (or set BILLER_DEMO=1 to run with the demo data and demo keys)';
     throw new ConfigError(`biller configuration is incomplete${hint}:\n  - ${problems.join('\n  - ')}`);
   }
-  return { port, database, demo, kaleidofinApiKeys, ebppClientKey, ebppApiKeys };
+  return { port, database, demo, kaleidofinApiKeys, ebppClientKey, ebppApiKeys, metrics };
 }

@@ -2,7 +2,8 @@
 // /operations/<api>): a route per operation with its method, path, operationId, security, declared statuses and
 // generated schemas, and a handler for each (a missing handler is a compile error). The sub-app owns everything
 // that can go wrong on its paths, so each contract's envelope is built in one place: its key check, body limit,
-// media types, validation errors, 404 below its paths, 405 on them, and its own onError.
+// media types, validation errors, 404 below its paths, 405 on them, and its own onError. With metrics, it tags each
+// request with its operation, for the request middleware in metrics.ts to count.
 import { createRoute, OpenAPIHono, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,8 +12,9 @@ import { DatabaseUnavailableError } from './db/unavailable.ts';
 import type { Problem } from './errors/problems.ts';
 import { describeIssue } from './errors/zod-issues.ts';
 import { errorFields, type Logger, type RequestIdVariables } from './logging.ts';
+import type { ContractMetrics, MetricsVariables, RequestTag } from './metrics.ts';
 
-export type AppEnv = { Variables: RequestIdVariables };
+export type AppEnv = { Variables: RequestIdVariables & MetricsVariables };
 
 /** Renders every problem in one contract's error envelope. */
 export interface Envelope {
@@ -32,6 +34,8 @@ export interface ContractAppOptions<R extends Record<string, RouteConfig>> {
   logger: Logger;
   /** Paths below which an unknown route is still this contract's (e.g. `/bills` for Kaleidofin). */
   namespaces?: readonly string[];
+  /** The contract's metrics; without them nothing is tagged. */
+  metrics?: ContractMetrics | undefined;
 }
 
 /** What a 503 asks callers to wait before repeating the request. */
@@ -43,7 +47,18 @@ const honoPath = (path: string) => path.replaceAll(/\{([^}]+)\}/g, ':$1');
 export function contractApp<R extends Record<string, RouteConfig>>(
   options: ContractAppOptions<R>,
 ): OpenAPIHono<AppEnv> {
-  const { routes, handlers, envelope, authenticate, logger } = options;
+  const { routes, handlers, authenticate, logger, metrics } = options;
+  // A path below the contract that names none of its operations (404, 405) is still the contract's.
+  const unknownOperation = metrics?.tag('none');
+  const tagged = (c: Context, tag: RequestTag | undefined) => {
+    if (tag && !c.get('metricsTag')) c.set('metricsTag', tag);
+  };
+  const envelope: Envelope = {
+    problem(c, problem) {
+      tagged(c, unknownOperation);
+      return options.envelope.problem(c, problem);
+    },
+  };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -54,6 +69,8 @@ export function contractApp<R extends Record<string, RouteConfig>>(
     },
   });
 
+  // The routes table is keyed by operationId.
+  const operationOf = new Map(Object.entries(routes).map(([operationId, route]) => [route, operationId]));
   // Operations by their path in Hono's form (what c.req.routePath gives).
   const byPath = new Map<string, RouteConfig[]>();
   for (const route of Object.values(routes)) {
@@ -62,6 +79,16 @@ export function contractApp<R extends Record<string, RouteConfig>>(
   }
 
   for (const [at, pathRoutes] of byPath) {
+    if (metrics) {
+      // First on the path, so every answer on it (a key refusal, an oversize body) counts under its operation.
+      const byMethod = new Map(
+        pathRoutes.map((route) => [route.method.toUpperCase(), metrics.tag(operationOf.get(route) ?? 'none')]),
+      );
+      app.use(at, async (c, next) => {
+        tagged(c, byMethod.get(c.req.method) ?? unknownOperation);
+        await next();
+      });
+    }
     app.use(
       at,
       bodyLimit({

@@ -14,6 +14,7 @@ describe('configuration', () => {
       kaleidofinApiKeys: [demoKeys.kaleidofinApiKey],
       ebppClientKey: demoKeys.ebppClientKey,
       ebppApiKeys: [demoKeys.ebppApiKey],
+      metrics: undefined,
     });
     expect(loadConfig({ DATA_DIR: 'tmp/x' }).database).toEqual({ kind: 'pglite', dataDir: `${repoRoot}tmp/x/biller` });
     expect(loadConfig({ DATA_DIR: '/srv/data' }).database).toEqual({ kind: 'pglite', dataDir: '/srv/data/biller' });
@@ -72,6 +73,41 @@ describe('configuration', () => {
       /EBPP_CLIENT_KEY is not a client-key as EBPP defines it: Invalid string: must match pattern \//,
     );
     expect(() => loadConfig({ ...keys, EBPP_CLIENT_KEY: 'k'.repeat(51) })).toThrow(/EBPP_CLIENT_KEY .*50 characters/);
+  });
+});
+
+describe('metrics configuration', () => {
+  it('has no metrics server unless METRICS_PORT is set, and binds it to loopback unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({ ...keys }).metrics).toBeUndefined();
+    expect(loadConfig({ ...keys, METRICS_PORT: ' ' }).metrics).toBeUndefined();
+    expect(loadConfig({ ...keys, METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ ...keys, METRICS_PORT: '0' }).metrics).toEqual({ port: 0, host: '127.0.0.1' });
+    for (const host of ['0.0.0.0', '::', '::1', '10.0.0.7', 'metrics.internal', 'localhost']) {
+      expect(loadConfig({ ...keys, METRICS_PORT: '9464', METRICS_HOST: host }).metrics).toEqual({ port: 9464, host });
+    }
+  });
+
+  it('names a bad METRICS_PORT or METRICS_HOST among every other problem', () => {
+    for (const bad of ['http', '-1', '65536', '94.64', '9464x']) {
+      expect(() => loadConfig({ ...keys, METRICS_PORT: bad })).toThrow(
+        new RegExp(`METRICS_PORT must be a port number \\(0-65535\\), got "${bad.replace('.', '\\.')}"`),
+      );
+    }
+    expect(() => loadConfig({ ...keys, PORT: '9000', METRICS_PORT: '9000' })).toThrow(
+      /METRICS_PORT must differ from PORT/,
+    );
+    expect(() => loadConfig({ ...keys, METRICS_PORT: '9464', METRICS_HOST: 'http://x' })).toThrow(
+      /METRICS_HOST must be an IP address or a host name, got "http:\/\/x"/,
+    );
+    expect(() => loadConfig({ ...keys, METRICS_HOST: '0.0.0.0' })).toThrow(
+      /METRICS_HOST is set but METRICS_PORT is not/,
+    );
+    // One parser, every problem at once.
+    const attempt = () => loadConfig({ PORT: 'x', METRICS_PORT: 'y', DATABASE_URL: 'postgres://db/b' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(
+      /PORT must be a port number.*\n.*METRICS_PORT must be a port number[\s\S]*KALEIDOFIN_API_KEYS is not set/,
+    );
   });
 });
 

@@ -10,6 +10,16 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** Connections right now, read when metrics are scraped. */
+export interface PoolStats {
+  /** Open connections (PGlite: always 1). */
+  total: number;
+  /** Open and unused (PostgreSQL only: PGlite cannot say without a query). */
+  idle?: number;
+  /** Callers waiting for a connection (PGlite queues inside itself: reported as 0). */
+  waiting: number;
+}
+
 /**
  * On PostgreSQL, `query` and `exec` outside a transaction are tried once more after a lost connection, so use them
  * for reads and statements that are safe to repeat; every write of the ledger runs in `transaction`.
@@ -19,4 +29,6 @@ export interface Db extends Queryable {
   /** Runs `fn` in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The pool's size and queue (optional so a stand-in database need not invent one). */
+  poolStats?(): PoolStats;
 }

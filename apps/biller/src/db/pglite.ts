@@ -54,6 +54,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
       await pglite.close();
       unlock();
     },
+    poolStats: () => ({ total: 1, waiting: 0 }),
   };
 }
 

@@ -13,13 +13,20 @@ import type { Db } from '../db/db.ts';
 import { type AccountSummary, accountsOf, type Customer, findCustomers } from '../ledger/customers.ts';
 import { findPayment, findPaymentByReceipt, payAccount, refundPayment, reversePayment } from '../ledger/payments.ts';
 import type { Logger } from '../logging.ts';
-import { ebppEnvelope, fail } from './envelope.ts';
+import type { ContractMetrics, ErrorCodeReader, Metrics } from '../metrics.ts';
+import { type EbppErrorBody, ebppEnvelope, fail } from './envelope.ts';
 
 type MpaCustomer = EbppMpa.components['schemas']['MpaCustomer'];
 type CustomerAccount = EbppMpa.components['schemas']['CustomerAccount'];
 
-const duplicate = (c: Context, field = 'id') =>
-  fail(c, 409, 'error_duplicate_posting', 'Duplicate Posting, no action required', field);
+/** The answer to a repost: counted, then the contract's duplicate code. */
+const duplicate = (c: Context, metrics: ContractMetrics | undefined, field = 'id') => {
+  metrics?.duplicate();
+  return fail(c, 409, 'error_duplicate_posting', 'Duplicate Posting, no action required', field);
+};
+
+/** The code of an EBPP error envelope, for the refusals metric: its first error's (they share one per answer). */
+const errorCodeOf: ErrorCodeReader = (body) => (body as Partial<EbppErrorBody> | undefined)?.errors?.[0]?.code;
 
 // Only these statuses mean money reached (or is on its way to) the biller; the others never credit an account.
 const creditingStatuses = new Set(['scheduled', 'processing', 'processed']);
@@ -77,10 +84,13 @@ export interface EbppAppOptions {
   checks: { clientKey: KeyCheck; apiKey: KeyCheck };
   bodyLimitBytes: number;
   logger: Logger;
+  metrics?: Metrics | undefined;
 }
 
 /** The EBPP MPA contract's sub-app: its four operations, its two keys, its envelope. */
-export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions): OpenAPIHono<AppEnv> {
+export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
+  const { db, checks, bodyLimitBytes, logger } = options;
+  const metrics = options.metrics?.contract('ebpp-mpa', errorCodeOf);
   const handlers: Handlers<typeof operations> = {
     lookupCustomers: async (c) => {
       const form = c.req.valid('form');
@@ -122,7 +132,7 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
       if (amountPaise instanceof MoneyError)
         return fail(c, 400, 'error_field', `amount ${amountPaise.reason}`, 'amount');
       // A repost of a posted id is answered as a duplicate before anything else is judged.
-      if (await findPayment(db, 'ebpp', body.id)) return duplicate(c);
+      if (await findPayment(db, 'ebpp', body.id)) return duplicate(c, metrics);
       if (body.currency_code3d !== 'INR') {
         return fail(
           c,
@@ -160,6 +170,7 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
       const field = 'customer_account.account_number';
       switch (result.outcome) {
         case 'posted':
+          metrics?.posted('payment');
           return c.json(
             {
               id: body.id,
@@ -174,7 +185,7 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
             200,
           );
         case 'duplicate':
-          return duplicate(c);
+          return duplicate(c, metrics);
         case 'account_not_found':
           return fail(c, 404, 'error_field', `No customer account ${accountNumber}`, field);
         case 'payer_not_holder':
@@ -256,8 +267,9 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
         case 'payment_not_found':
           return fail(c, 404, 'error_field', `No posted payment with id ${body.id}`, 'id');
         case 'already_reversed':
-          return duplicate(c);
+          return duplicate(c, metrics);
         case 'reversed':
+          metrics?.posted('reversal');
           return c.json(
             {
               id: body.id,
@@ -319,7 +331,7 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
       });
       switch (result.outcome) {
         case 'duplicate':
-          return duplicate(c);
+          return duplicate(c, metrics);
         case 'payment_not_found':
           return fail(c, 404, 'error_field', `No posted payment with id ${source.id}`, 'source_payment.id');
         case 'exceeds_payment':
@@ -331,6 +343,7 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
             'refund_amount',
           );
         case 'refunded':
+          metrics?.posted('refund');
           return c.json(
             {
               id: body.id,
@@ -361,5 +374,6 @@ export function ebppApp({ db, checks, bodyLimitBytes, logger }: EbppAppOptions):
     },
     bodyLimitBytes,
     logger,
+    metrics,
   });
 }

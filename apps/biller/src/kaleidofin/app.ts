@@ -11,7 +11,8 @@ import type { Exactness } from '../ledger/book.ts';
 import { type CustomerCriteria, findCustomersWithBills } from '../ledger/customers.ts';
 import { payBill } from '../ledger/payments.ts';
 import type { Logger } from '../logging.ts';
-import { fail, kaleidofinEnvelope } from './envelope.ts';
+import type { ErrorCodeReader, Metrics } from '../metrics.ts';
+import { fail, type KaleidofinErrorBody, kaleidofinEnvelope } from './envelope.ts';
 
 // Identifier keys are agreed per biller with Kaleidofin. This biller identifies a customer by its reference
 // (the seed's `customerId`, and `consumerId` from the other half of the seed) or by mobile number. `name` and
@@ -40,10 +41,16 @@ export interface KaleidofinAppOptions {
   checkKey: KeyCheck;
   bodyLimitBytes: number;
   logger: Logger;
+  metrics?: Metrics | undefined;
 }
 
+/** The code of a Kaleidofin error envelope, for the refusals metric. */
+const errorCodeOf: ErrorCodeReader = (body) => (body as Partial<KaleidofinErrorBody> | undefined)?.error?.code;
+
 /** The Kaleidofin partner contract's sub-app: its two operations, its x-api-key, its envelope. */
-export function kaleidofinApp({ db, checkKey, bodyLimitBytes, logger }: KaleidofinAppOptions): OpenAPIHono<AppEnv> {
+export function kaleidofinApp(options: KaleidofinAppOptions): OpenAPIHono<AppEnv> {
+  const { db, checkKey, bodyLimitBytes, logger } = options;
+  const metrics = options.metrics?.contract('kaleidofin-partner', errorCodeOf);
   const handlers: Handlers<typeof operations> = {
     fetchBills: async (c) => {
       const identifiers = c.req.valid('json');
@@ -149,6 +156,8 @@ export function kaleidofinApp({ db, checkKey, bodyLimitBytes, logger }: Kaleidof
         details: { systemBillId, billAmountPaise: billAmountPaise.toString() },
       });
       const rupees = (paise: bigint) => kaleidofinRupeesFromPaise(paise);
+      if (result.outcome === 'recorded') metrics?.posted('payment');
+      if (result.outcome === 'repeated') metrics?.duplicate();
       switch (result.outcome) {
         case 'recorded':
         case 'repeated':
@@ -198,6 +207,7 @@ export function kaleidofinApp({ db, checkKey, bodyLimitBytes, logger }: Kaleidof
       checkKey(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
     bodyLimitBytes,
     logger,
+    metrics,
     // Kaleidofin's routes are all under /bills: an unknown one there is still answered in its envelope.
     namespaces: ['/bills'],
   });
