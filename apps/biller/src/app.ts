@@ -1,6 +1,6 @@
 // Builds the HTTP application: each contract's sub-app (its routes, keys, limits and error envelope; see
-// contract-app.ts) on one ledger, plus request ids, request logs, health and the docs portal. Paths no contract
-// owns answer in a neutral envelope.
+// contract-app.ts) on one ledger, plus request ids, request logs, metrics (when given), health and the docs portal,
+// with `/` sending a newcomer to the portal. Other paths no contract owns answer in a neutral envelope.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
@@ -15,6 +15,7 @@ import { ebppApp } from './ebpp/app.ts';
 import { describeProblem, type Problem, type ProblemKind, problemHeaders } from './errors/problems.ts';
 import { kaleidofinApp } from './kaleidofin/app.ts';
 import { errorFields, type Logger, requestLogger } from './logging.ts';
+import type { Metrics, RequestTag } from './metrics.ts';
 
 /** Bodies of both contracts are a few kilobytes; anything near this limit is a mistake or an attack. */
 export const bodyLimitBytes = 64 * 1024;
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger: Logger;
   /** The built docs portal served at /docs (default: specs/dist). */
   portalDir?: string;
+  /** Where requests, postings, refusals and database errors are counted; without it nothing is. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -53,11 +56,28 @@ function neutralProblem(c: Context, problem: Problem): Response {
   return c.json({ error: { code, message } } satisfies NeutralErrorBody, status, problemHeaders(problem));
 }
 
-export function buildApp({ db, config, logger, portalDir }: AppOptions): OpenAPIHono<AppEnv> {
+export function buildApp({ config, logger, portalDir, metrics, ...options }: AppOptions): OpenAPIHono<AppEnv> {
+  const db = metrics ? metrics.instrumentDb(options.db) : options.db;
   const app = new OpenAPIHono<AppEnv>();
   // A caller's id is reused only when it looks like an id, so a log line cannot be stuffed with arbitrary text.
   app.use('*', requestId({ headerName: 'x-request-id', limitLength: 128 }));
   app.use('*', requestLogger(logger));
+  if (metrics) {
+    app.use('*', metrics.middleware);
+    const tag = (paths: string[], value: RequestTag) => {
+      for (const path of paths) {
+        app.use(path, async (c, next) => {
+          c.set('metricsTag', value);
+          await next();
+        });
+      }
+    };
+    tag(['/healthz'], metrics.neutralTag('healthz'));
+    tag(['/', '/docs', '/docs/*'], metrics.neutralTag('docs'));
+  }
+
+  // The newcomer's first request: the portal says what is here. 302, since / may one day answer something else.
+  app.get('/', (c) => c.redirect('/docs/', 302));
 
   app.get('/healthz', async (c) => {
     try {
@@ -70,7 +90,7 @@ export function buildApp({ db, config, logger, portalDir }: AppOptions): OpenAPI
   });
 
   app.route('/', docsRoutes(portalDir));
-  const shared = { db, bodyLimitBytes, logger };
+  const shared = { db, bodyLimitBytes, logger, metrics };
   app.route('/', kaleidofinApp({ ...shared, checkKey: keyChecker(config.kaleidofinApiKeys) }));
   app.route(
     '/',
