@@ -31,6 +31,18 @@ const errorCodeOf: ErrorCodeReader = (body) => (body as Partial<EbppErrorBody> |
 // Only these statuses mean money reached (or is on its way to) the biller; the others never credit an account.
 const creditingStatuses = new Set(['scheduled', 'processing', 'processed']);
 
+/** This biller takes INR only: any other well-formed currency is refused (422), naming `field`. */
+const refusedCurrency = (c: Context, currency: string | undefined, field: string) =>
+  currency === undefined || currency === 'INR'
+    ? undefined
+    : fail(c, 422, 'error_field', `currency_code3d ${currency} is not accepted; this biller accepts INR only`, field);
+
+/** A posting whose status never credits an account is refused (422 error_posting_rejected). */
+const neverPosts = (c: Context, what: 'payment' | 'refund', status: string) =>
+  creditingStatuses.has(status)
+    ? undefined
+    : fail(c, 422, 'error_posting_rejected', `The ${what} will never post: its status is ${status}`, 'status');
+
 /** The lookup criteria the contract defines (the zod schema wraps the object in its minProperties check). */
 const lookupKeys = Object.keys(zLookupCustomersRequest.out.shape) as (keyof typeof zLookupCustomersRequest.out.shape)[];
 
@@ -133,24 +145,9 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
         return fail(c, 400, 'error_field', `amount ${amountPaise.reason}`, 'amount');
       // A repost of a posted id is answered as a duplicate before anything else is judged.
       if (await findPayment(db, 'ebpp', body.id)) return duplicate(c, metrics);
-      if (body.currency_code3d !== 'INR') {
-        return fail(
-          c,
-          422,
-          'error_field',
-          `currency_code3d ${body.currency_code3d} is not accepted; this biller accepts INR only`,
-          'currency_code3d',
-        );
-      }
-      if (!creditingStatuses.has(body.status)) {
-        return fail(
-          c,
-          422,
-          'error_posting_rejected',
-          `The payment will never post: its status is ${body.status}`,
-          'status',
-        );
-      }
+      const refused =
+        refusedCurrency(c, body.currency_code3d, 'currency_code3d') ?? neverPosts(c, 'payment', body.status);
+      if (refused) return refused;
       const accountNumber = body.customer_account.account_number;
       const result = await payAccount(db, {
         channel: 'ebpp',
@@ -304,24 +301,10 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
         (await findPayment(db, 'ebpp', source.id)) ??
         (source.payment_reference ? await findPaymentByReceipt(db, 'ebpp', source.payment_reference) : undefined);
       if (!payment) return fail(c, 404, 'error_field', `No posted payment with id ${source.id}`, 'source_payment.id');
-      if (source.currency_code3d !== undefined && source.currency_code3d !== 'INR') {
-        return fail(
-          c,
-          422,
-          'error_field',
-          `currency_code3d ${source.currency_code3d} is not accepted; this biller accepts INR only`,
-          'source_payment.currency_code3d',
-        );
-      }
-      if (!creditingStatuses.has(body.status)) {
-        return fail(
-          c,
-          422,
-          'error_posting_rejected',
-          `The refund will never post: its status is ${body.status}`,
-          'status',
-        );
-      }
+      const refused =
+        refusedCurrency(c, source.currency_code3d, 'source_payment.currency_code3d') ??
+        neverPosts(c, 'refund', body.status);
+      if (refused) return refused;
       const result = await refundPayment(db, {
         channel: 'ebpp',
         externalId: body.id,
