@@ -1,0 +1,66 @@
+// Eko's request signing, checked as Eko checks it (specs/eko-bbps "Authentication", the facts page): the three
+// headers must be present and `developer_key` known (else 401); the headers must have their declared formats (else
+// 400 naming the header); `secret-key` must be the HMAC of `secret-key-timestamp` under the configured access key
+// and the timestamp within ±5 minutes of the sandbox's clock (else 403). The HMAC is the client package's own
+// `ekoSecretKey`, so the sandbox and the client cannot drift apart; keys are compared in constant time.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ekoSecretKey } from '@bbps-kit/client';
+import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
+import { invalidParams } from '../issues.ts';
+import type { EkoProblem } from './envelope.ts';
+
+/** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
+export const EKO_MAX_SKEW_MS = 5 * 60 * 1000;
+
+export interface EkoCredentials {
+  developerKey: string;
+  accessKey: string;
+}
+
+/** Equal-length digests, so neither the content nor the length of the expected value leaks through timing. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export function checkEkoSignature(
+  header: (name: string) => string | undefined,
+  credentials: EkoCredentials,
+  now: number,
+): EkoProblem | undefined {
+  const developerKey = header('developer_key');
+  const secretKey = header('secret-key');
+  const timestamp = header('secret-key-timestamp');
+  const missing = [
+    ['developer_key', developerKey],
+    ['secret-key', secretKey],
+    ['secret-key-timestamp', timestamp],
+  ]
+    .filter(([, value]) => !value)
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    return { kind: 'unauthorized', message: `Unauthorized. Missing header(s): ${missing.join(', ')}` };
+  }
+  if (!constantTimeEqual(developerKey as string, credentials.developerKey)) {
+    return { kind: 'unauthorized', message: 'Unauthorized. Missing or invalid developer_key' };
+  }
+  // The header schemas are the same on every operation; the fetch one stands for all.
+  const headers = { developer_key: developerKey, 'secret-key': secretKey, 'secret-key-timestamp': timestamp };
+  const parsed = zFetchBillHeaders.safeParse(headers);
+  if (!parsed.success) return { kind: 'invalid', fields: invalidParams(parsed.error.issues, headers) };
+  const expected = ekoSecretKey(credentials.accessKey, timestamp as string);
+  if (!constantTimeEqual(secretKey as string, expected)) {
+    return {
+      kind: 'forbidden',
+      message: 'Forbidden. secret-key does not match secret-key-timestamp under your access key',
+    };
+  }
+  const skew = Number(timestamp) - now;
+  if (Math.abs(skew) > EKO_MAX_SKEW_MS) {
+    return {
+      kind: 'forbidden',
+      message: `Forbidden. secret-key-timestamp is ${Math.round(skew / 1000)} s from Eko's clock (at most ±300 s)`,
+    };
+  }
+  return undefined;
+}
