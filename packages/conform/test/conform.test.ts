@@ -1,0 +1,215 @@
+// The kit proven both ways: it passes against the real biller with the demo fixtures, for both contracts, and fails
+// against each deliberately broken biller, naming the check that catches it. The CLI runs in-process (main()) so
+// each run costs a couple of seconds; one spawned run proves the bin and its exit codes.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoKeys } from '@bbps-kit/biller';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import { loadFixtures } from '../src/fixtures.ts';
+import { type Handler, type RunningBiller, startBiller } from './biller.ts';
+import {
+  acceptsAnyKey,
+  creditsRepostTwice,
+  errorsAs500,
+  errorsOutsideEnvelope,
+  ignoresExactness,
+  slow,
+} from './mutants.ts';
+
+const running: RunningBiller[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((b) => b.close()));
+});
+
+async function conform(args: string[], wrap?: (real: Handler) => Handler) {
+  const biller = await startBiller(wrap);
+  running.push(biller);
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...args.slice(0, 1), '--url', biller.url, ...args.slice(1)], {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  const lines = out.join('\n').split('\n');
+  const verdict = (name: string) => lines.find((l) => l.slice(6).split(' ')[0] === name)?.slice(0, 4);
+  return { code, out: out.join('\n'), err: err.join('\n'), verdict };
+}
+
+const kaleidofinKeys = { 'x-api-key': demoKeys.kaleidofinApiKey };
+const ebppKeys = { 'client-key': demoKeys.ebppClientKey, 'api-key': demoKeys.ebppApiKey };
+
+describe('against the real biller with --fixtures demo', () => {
+  it('kaleidofin-partner: every check passes (bills not marked pay are skipped), reports written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-'));
+    const run = await conform(['kaleidofin-partner', '--fixtures', 'demo', '--report', dir]);
+    expect(run.out).not.toContain('FAIL');
+    expect(run.code).toBe(0);
+    expect(run.verdict('exactness.TEST-124')).toBe('PASS');
+    expect(run.verdict('idempotency.concurrent')).toBe('PASS');
+    expect(run.verdict('exactness.TESTING-002')).toBe('SKIP');
+    expect(run.out).toMatch(/p50 [\d.]+ ms, p99 [\d.]+ ms/);
+    const junit = await readFile(join(dir, 'conform-kaleidofin-partner.junit.xml'), 'utf8');
+    expect(junit).toContain('<testcase classname="conform.kaleidofin-partner" name="idempotency.repost"');
+    expect(junit).toContain('failures="0"');
+    const md = await readFile(join(dir, 'conform-kaleidofin-partner.md'), 'utf8');
+    expect(md).toContain('| `timing` | pass |');
+  });
+
+  it('ebpp-mpa: every check passes and the balances end where they started', async () => {
+    const run = await conform(['ebpp-mpa', '--fixtures', 'demo']);
+    expect(run.out).not.toContain('FAIL');
+    expect(run.out).not.toContain('SKIP');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('reversed once, balance back to 2200.00');
+  });
+
+  it('the demo fixtures carry the demo keys', async () => {
+    expect((await loadFixtures('kaleidofin-partner', 'demo')).credentials).toEqual(kaleidofinKeys);
+    expect((await loadFixtures('ebpp-mpa', 'demo')).credentials).toEqual(ebppKeys);
+  });
+});
+
+describe('against broken billers, the right check fails', () => {
+  it('a biller that credits a repost twice (EBPP): idempotency.repost and .concurrent fail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-'));
+    const run = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'idempotency', '--report', dir],
+      creditsRepostTwice,
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('idempotency.repost')).toBe('FAIL');
+    expect(run.verdict('idempotency.concurrent')).toBe('FAIL');
+    expect(run.out).toMatch(/the repost moved the balance 2100.00 -> 2000.00/);
+    const junit = await readFile(join(dir, 'conform-ebpp-mpa.junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase[^>]*name="idempotency.repost"[^>]*>\s*<failure/);
+    expect(junit).toContain('POST http://127.0.0.1');
+    expect(junit).not.toContain(demoKeys.ebppApiKey);
+    const md = await readFile(join(dir, 'conform-ebpp-mpa.md'), 'utf8');
+    expect(md).toContain('### `idempotency.repost`');
+    expect(md).toContain('```http');
+  });
+
+  it('a biller that credits a repost twice (Kaleidofin): idempotency.repost fails', async () => {
+    const run = await conform(
+      ['kaleidofin-partner', '--fixtures', 'demo', '--only', 'idempotency'],
+      creditsRepostTwice,
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('idempotency.repost')).toBe('FAIL');
+    expect(run.verdict('idempotency.concurrent')).toBe('FAIL');
+  });
+
+  it('a biller that ignores exactness: exactness.<bill> fails', async () => {
+    const run = await conform(['kaleidofin-partner', '--fixtures', 'demo'], ignoresExactness);
+    expect(run.code).toBe(1);
+    expect(run.verdict('exactness.TEST-124')).toBe('FAIL');
+    expect(run.out).toMatch(/expected 422 AMOUNT_EXACTNESS_VIOLATED, got 200/);
+    expect(run.verdict('fetchBills.available')).toBe('PASS');
+    expect(run.verdict('auth.missing')).toBe('PASS');
+  });
+
+  it('a biller that answers client errors as 500: the input and auth checks fail', async () => {
+    const run = await conform(['kaleidofin-partner', '--fixtures', 'demo'], errorsAs500);
+    expect(run.code).toBe(1);
+    for (const name of ['input.malformed-json', 'input.content-type', 'input.fields.fetchBills', 'auth.missing'])
+      expect(run.verdict(name), name).toBe('FAIL');
+    expect(run.verdict('fetchBills.available')).toBe('PASS');
+  });
+
+  it('a biller whose errors leave the envelope: the checks fail with the contract violation', async () => {
+    const run = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'auth,input.malformed-json,lookup'],
+      errorsOutsideEnvelope,
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('auth.missing')).toBe('FAIL');
+    expect(run.verdict('input.malformed-json')).toBe('FAIL');
+    expect(run.verdict('lookup.not-found')).toBe('FAIL');
+    expect(run.verdict('lookup.found')).toBe('PASS');
+    expect(run.out).toContain('off the contract: the body is not JSON');
+  });
+
+  it('a biller that accepts any key: auth.missing and auth.wrong fail', async () => {
+    const run = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'auth,lookup.found'],
+      acceptsAnyKey(ebppKeys),
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('auth.missing')).toBe('FAIL');
+    expect(run.verdict('auth.wrong')).toBe('FAIL');
+    expect(run.verdict('lookup.found')).toBe('PASS');
+  });
+
+  it('a biller slower than the timeout: its checks and timing fail', async () => {
+    const run = await conform(
+      ['kaleidofin-partner', '--fixtures', 'demo', '--only', 'fetchBills.not-found,timing', '--timeout-ms', '150'],
+      slow(400),
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('fetchBills.not-found')).toBe('FAIL');
+    expect(run.out).toContain('no answer within 150 ms');
+    expect(run.verdict('timing')).toBe('FAIL');
+  });
+});
+
+describe('arguments and fixtures', () => {
+  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const spawn = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+  it('--help explains the kit; bad arguments exit 2', () => {
+    const help = spawn('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('touches nothing the fixtures');
+    expect(spawn('eko-bbps', '--url', 'http://x', '--fixtures', 'demo').status).toBe(2);
+    const missing = spawn('ebpp-mpa');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--url is required');
+    expect(spawn('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--only', 'nope').status).toBe(2);
+    expect(spawn('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--timeout-ms', '0').status).toBe(2);
+  });
+
+  it('--list names the stable checks', () => {
+    const list = spawn('kaleidofin-partner', '--fixtures', 'demo', '--list');
+    expect(list.status).toBe(0);
+    for (const name of [
+      'exactness.TEST-124',
+      'idempotency.repost',
+      'auth.wrong',
+      'input.fields.fetchReceipt',
+      'timing',
+    ])
+      expect(list.stdout).toContain(name);
+  });
+
+  it('a bad fixtures file is refused (exit 2) naming each bad entry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'conform-'));
+    const file = join(dir, 'fixtures.json');
+    const fixtures = JSON.parse(
+      await readFile(new URL('../fixtures/demo.kaleidofin-partner.json', import.meta.url), 'utf8'),
+    );
+    fixtures.customers[0].bills[1].exactness = 'SOMETIMES';
+    delete fixtures.missingBillId;
+    await writeFile(file, JSON.stringify(fixtures));
+    const run = spawn('kaleidofin-partner', '--url', 'http://127.0.0.1:9', '--fixtures', file);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('customers[0].bills[1].exactness');
+    expect(run.stderr).toContain('missingBillId');
+  });
+
+  it('an unreachable biller fails the checks (exit 1), naming the connection error', async () => {
+    const out: string[] = [];
+    const code = await main(
+      ['ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--only', 'lookup.not-found'],
+      {
+        out: (l) => out.push(l),
+        err: () => {},
+      },
+    );
+    expect(code).toBe(1);
+    expect(out.join('\n')).toContain('FAIL  lookup.not-found');
+  });
+});
