@@ -2,6 +2,7 @@
 // `pnpm conform <contract> --url URL --fixtures FILE|demo`: checks a biller's implementation of the Kaleidofin partner
 // or EBPP MPA contract and prints one line per check. Exit 0 when nothing failed, 1 on any failure, 2 on bad
 // arguments or a bad fixtures file.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult } from './check.ts';
 import { type ContractName, contractNames, FixturesError, loadFixtures } from './fixtures.ts';
@@ -159,12 +160,14 @@ function parse(argv: string[]) {
     .filter(Boolean);
   if (values.only !== undefined && !only?.length) problems.push('--only needs at least one check name');
   if (problems.length) throw new UsageError(problems.join('\n'));
+  // `pnpm conform` runs in the repository root; paths are meant from where the command was typed.
+  const from = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
   return {
     contract: contract as ContractName,
     url,
-    fixtures: values.fixtures as string,
+    fixtures: values.fixtures === 'demo' ? 'demo' : from(values.fixtures as string),
     headers,
-    report: values.report,
+    report: values.report === undefined ? undefined : from(values.report),
     only,
     timeoutMs,
     list: values.list ?? false,
