@@ -21,9 +21,20 @@ export function invalidParams(issues: readonly Issue[], received: unknown, fallb
   for (const issue of issues) {
     const field = issue.path.length > 0 ? fieldPath(issue.path) : fallback;
     const name = typeof issue.path.at(-1) === 'string' ? String(issue.path.at(-1)) : field;
-    out[field] ??= `${name} ${sentence(issue, isMissing(received, issue.path))}`;
+    const repeated = Array.isArray(valueAt(received, issue.path)) && issue.code === 'invalid_type';
+    // A query parameter or header sent twice arrives as a list where the contract wants one value.
+    out[field] ??= `${name} ${repeated ? 'must be sent once' : sentence(issue, isMissing(received, issue.path))}`;
   }
   return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {

@@ -171,6 +171,22 @@ describe('request errors name the field', () => {
   }
 });
 
+describe('query text is read as the contract types it', () => {
+  it('every optional fetch parameter, hc_channel 0 and 1 included, is accepted', async () => {
+    for (const hc_channel of ['0', '1']) {
+      const extra = { hc_channel, dob: '15/08/1985', cycle_number: '7', authenticator: 'secret' };
+      const { status, body } = await eko.call('fetchBill', fetchQuery('1234567890', extra));
+      expect(status).toBe(200);
+      expect(body.status).toBe(0);
+    }
+  });
+  it('a query parameter sent twice is 400 naming it', async () => {
+    const { status, body } = await eko.call('fetchBill', `${fetchQuery('1234567890')}&initiator_id=9962981729`);
+    expect(status).toBe(400);
+    expect(body.invalid_params).toEqual({ initiator_id: 'initiator_id must be sent once' });
+  });
+});
+
 describe('what the framework would otherwise answer is in the envelope too', () => {
   it('an unknown route is 404', async () => {
     const { status } = await eko.call(undefined, '/customer/payment/nowhere');

@@ -10,6 +10,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
 import { delayMiddleware } from '../delay.ts';
 import { invalidParams } from '../issues.ts';
 import { checkEkoSignature, type EkoCredentials } from './auth.ts';
@@ -56,8 +57,8 @@ const INQUIRY = '/tools/reference/transaction/:ref';
 const CLIENT_REF_PREFIX = 'client_ref_id:';
 
 /** The seed examples the simulator starts with, read from the contract so that they cannot drift from it. */
-export async function loadEkoSeed(): Promise<ConstructorParameters<typeof EkoLedger>[0]> {
-  const contract = await Contract.load('eko-bbps');
+export async function loadEkoSeed(contract?: Contract): Promise<ConstructorParameters<typeof EkoLedger>[0]> {
+  contract ??= await Contract.load('eko-bbps');
   const ex = <T>(name: string) => contract.example(name) as T;
   const mismatch = ex<PayBillResponse>('PayBillAmountMismatch');
   return {
@@ -76,7 +77,8 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
   const now = options.now ?? Date.now;
   const holdMs = options.lostAnswerHoldMs ?? 36_000;
   const bodyLimitBytes = options.bodyLimitBytes ?? 64 * 1024;
-  const ledger = new EkoLedger(await loadEkoSeed());
+  const contract = await Contract.load('eko-bbps');
+  const ledger = new EkoLedger(await loadEkoSeed(contract));
 
   const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>({
     defaultHook: (result, c) => {
@@ -114,7 +116,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
     });
   }
 
-  app.openapi(createRoute(operations.fetchBill), (c) => {
+  app.openapi(createRoute(withTextQuery(contract, operations.fetchBill)), (c) => {
     const query = c.req.valid('query');
     return c.json(ledger.fetchBill(query, now()) as never, 200);
   });
@@ -144,7 +146,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
     if (!ref.startsWith(CLIENT_REF_PREFIX)) return next();
     const { request } = operations.getTransactionByClientRefId;
     const params = { clientRefId: ref.slice(CLIENT_REF_PREFIX.length) };
-    const query = c.req.query();
+    const query = numbersFromText(c.req.query(), numericQueryNames(contract, 'getTransactionByClientRefId'));
     const fields = {
       ...parseFields(request.params, params),
       ...parseFields(request.query, query),
@@ -152,7 +154,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
     if (Object.keys(fields).length > 0) return ekoProblem(c, { kind: 'invalid', fields });
     return c.json(ledger.inquire(params) ?? notFound(`client_ref_id ${params.clientRefId}`), 200);
   });
-  app.openapi(createRoute(operations.getTransaction), (c) => {
+  app.openapi(createRoute(withTextQuery(contract, operations.getTransaction)), (c) => {
     const { tid } = c.req.valid('param');
     return c.json((ledger.inquire({ tid }) ?? notFound(`tid ${tid}`)) as never, 200);
   });
@@ -177,6 +179,45 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
     return ekoProblem(c, { kind: 'internal' });
   });
   return { app, ledger, credentials };
+}
+
+/**
+ * A query string carries text, while the contract types some query parameters as numbers (`hc_channel`: 0 or 1).
+ * The generated zod schema checks the typed value, so the text of each parameter the contract declares numeric is
+ * read as a number first (when it looks like one; otherwise the schema's own message names the field).
+ */
+function numericQueryNames(contract: Contract, operationId: string): string[] {
+  return contract
+    .parameters(operationId)
+    .filter((p) => {
+      if (p.in !== 'query') return false;
+      const type = (contract.resolve(p.schema) as { type?: unknown } | undefined)?.type;
+      return [type].flat().some((t) => t === 'number' || t === 'integer');
+    })
+    .map((p) => p.name);
+}
+
+function numbersFromText(query: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  const out = { ...query };
+  for (const name of names) {
+    const value = out[name];
+    if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) out[name] = Number(value);
+  }
+  return out;
+}
+
+function withTextQuery<R extends { operationId: string; request: { query: z.ZodType } }>(
+  contract: Contract,
+  route: R,
+): R {
+  const names = numericQueryNames(contract, route.operationId);
+  if (names.length === 0) return route;
+  const query = z.preprocess(
+    (value) =>
+      typeof value === 'object' && value !== null ? numbersFromText(value as Record<string, unknown>, names) : value,
+    route.request.query,
+  );
+  return { ...route, request: { ...route.request, query } } as R;
 }
 
 function parseFields(
