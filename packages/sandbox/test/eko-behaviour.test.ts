@@ -178,3 +178,15 @@ describe('scripted outcomes by the last four characters of utility_acc_no', () =
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
   });
 });
+
+describe('exactly once under concurrency', () => {
+  it('20 simultaneous payments with one client_ref_id record one transaction and all get its answer', async () => {
+    const ref = newRef();
+    const count = eko.sandbox.ledger.transactionCount();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => pay(payBody('55554444', { client_ref_id: ref, amount: '10' }))),
+    );
+    expect(new Set(answers.map((a) => a.body.data.tid)).size).toBe(1);
+    expect(eko.sandbox.ledger.transactionCount()).toBe(count + 1);
+  });
+});
