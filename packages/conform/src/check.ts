@@ -85,7 +85,12 @@ export class CheckContext {
     if (exchange.json === undefined)
       return `the body is not JSON (${JSON.stringify(exchange.responseText.slice(0, 80))})`;
     const verdict = this.contract.response(exchange.operationId, status, exchange.json);
-    return verdict.valid ? undefined : verdict.errors.slice(0, 5).join('; ');
+    if (!verdict.valid) return verdict.errors.slice(0, 5).join('; ');
+    // Every answer either contract declares is application/json; the header must say so.
+    const contentType = exchange.responseHeaders['content-type'] ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(contentType))
+      return `content-type ${contentType || '(none)'}, the contract declares application/json`;
+    return undefined;
   }
 
   expect(ok: boolean, problem: string, exchange?: Exchange): boolean {

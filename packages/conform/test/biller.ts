@@ -1,7 +1,7 @@
 // The real biller (buildApp on a fresh in-memory PGlite ledger with the demo data) on a real socket, optionally
 // behind a wrapper that breaks it in one way: the mutants the kit must catch.
 import type { AddressInfo } from 'node:net';
-import { buildApp, createLogger, demoKeys, openPglite, prepareDatabase } from '@bbps-kit/biller';
+import { buildApp, createLogger, type Db, demoKeys, openPglite, prepareDatabase } from '@bbps-kit/biller';
 import { serve } from '@hono/node-server';
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -24,8 +24,12 @@ function demoTemplate(): Promise<Blob> {
   return template;
 }
 
-export async function startBiller(wrap?: (real: Handler) => Handler): Promise<RunningBiller> {
+export async function startBiller(
+  wrap?: (real: Handler) => Handler,
+  setup?: (db: Db) => Promise<void>,
+): Promise<RunningBiller> {
   const db = await openPglite({ loadDataDir: await demoTemplate() });
+  await setup?.(db);
   const app = buildApp({
     db,
     config: {

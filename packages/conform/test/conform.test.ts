@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoKeys } from '@bbps-kit/biller';
+import { type Db, demoKeys } from '@bbps-kit/biller';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { loadFixtures } from '../src/fixtures.ts';
@@ -25,8 +25,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((b) => b.close()));
 });
 
-async function conform(args: string[], wrap?: (real: Handler) => Handler) {
-  const biller = await startBiller(wrap);
+async function conform(args: string[], wrap?: (real: Handler) => Handler, setup?: (db: Db) => Promise<void>) {
+  const biller = await startBiller(wrap, setup);
   running.push(biller);
   const out: string[] = [];
   const err: string[] = [];
@@ -156,24 +156,89 @@ describe('against broken billers, the right check fails', () => {
   });
 });
 
+describe('every exactness', () => {
+  // The demo bills are all EXACT; the ledger supports the other three, so the demo bills are given them here.
+  const exactness = { 'TESTING-002': 'EXACT_UP', 'TEST-124': 'EXACT_DOWN', SAMPLE_ID: 'ANY' } as const;
+  const setup = async (db: Db) => {
+    for (const [bill, value] of Object.entries(exactness))
+      await db.query('UPDATE bills SET exactness = $1 WHERE partner_bill_id = $2', [value, bill]);
+  };
+  async function fixturesFile(): Promise<string> {
+    const fixtures = JSON.parse(
+      await readFile(new URL('../fixtures/demo.kaleidofin-partner.json', import.meta.url), 'utf8'),
+    ) as { customers: { bills: { partnerBillId: keyof typeof exactness; exactness: string; pay: boolean }[] }[] };
+    for (const bill of fixtures.customers.flatMap((c) => c.bills)) {
+      bill.exactness = exactness[bill.partnerBillId];
+      bill.pay = true;
+    }
+    const file = join(await mkdtemp(join(tmpdir(), 'conform-')), 'fixtures.json');
+    await writeFile(file, JSON.stringify(fixtures));
+    return file;
+  }
+
+  it('EXACT_UP, EXACT_DOWN and ANY bills pass on the real biller', async () => {
+    const run = await conform(
+      ['kaleidofin-partner', '--fixtures', await fixturesFile(), '--only', 'exactness,fetchBills'],
+      undefined,
+      setup,
+    );
+    expect(run.out).not.toContain('FAIL');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/PASS {2}exactness.TESTING-002 +1 wrong amounts refused/);
+    expect(run.out).toMatch(/PASS {2}exactness.TEST-124 +1 wrong amounts refused/);
+    expect(run.out).toMatch(/PASS {2}exactness.SAMPLE_ID +0 wrong amounts refused/);
+  });
+
+  it('a biller ignoring exactness fails the EXACT_UP and EXACT_DOWN bills', async () => {
+    const run = await conform(
+      ['kaleidofin-partner', '--fixtures', await fixturesFile(), '--only', 'exactness'],
+      ignoresExactness,
+      setup,
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('exactness.TESTING-002')).toBe('FAIL');
+    expect(run.verdict('exactness.TEST-124')).toBe('FAIL');
+    expect(run.verdict('exactness.SAMPLE_ID')).toBe('PASS');
+  });
+});
+
 describe('arguments and fixtures', () => {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
   const spawn = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  // In-process, as the spawned CLI would run: exit code and both streams.
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  };
 
-  it('--help explains the kit; bad arguments exit 2', () => {
+  it('the bin: --help explains the kit and exits 0; a bad argument exits 2', () => {
     const help = spawn('--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('touches nothing the fixtures');
-    expect(spawn('eko-bbps', '--url', 'http://x', '--fixtures', 'demo').status).toBe(2);
-    const missing = spawn('ebpp-mpa');
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('--url is required');
-    expect(spawn('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--only', 'nope').status).toBe(2);
-    expect(spawn('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--timeout-ms', '0').status).toBe(2);
+    const bad = spawn('eko-bbps', '--url', 'http://x', '--fixtures', 'demo');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown contract "eko-bbps"');
   });
 
-  it('--list names the stable checks', () => {
-    const list = spawn('kaleidofin-partner', '--fixtures', 'demo', '--list');
+  it('bad arguments exit 2, each named', async () => {
+    const missing = await run('ebpp-mpa');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--url is required');
+    expect(missing.stderr).toContain('--fixtures FILE|demo is required');
+    const only = await run('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--only', 'nope');
+    expect(only.status).toBe(2);
+    expect(only.stderr).toContain('unknown check(s): nope');
+    expect(
+      (await run('ebpp-mpa', '--url', 'http://127.0.0.1:9', '--fixtures', 'demo', '--timeout-ms', '0')).status,
+    ).toBe(2);
+    expect((await run('ebpp-mpa', '--url', 'ftp://x', '--fixtures', 'demo')).status).toBe(2);
+    expect((await run('ebpp-mpa', '--url', 'http://x', '--fixtures', 'demo', '--header', 'novalue')).status).toBe(2);
+  });
+
+  it('--list names the stable checks', async () => {
+    const list = await run('kaleidofin-partner', '--fixtures', 'demo', '--list');
     expect(list.status).toBe(0);
     for (const name of [
       'exactness.TEST-124',
@@ -194,10 +259,10 @@ describe('arguments and fixtures', () => {
     fixtures.customers[0].bills[1].exactness = 'SOMETIMES';
     delete fixtures.missingBillId;
     await writeFile(file, JSON.stringify(fixtures));
-    const run = spawn('kaleidofin-partner', '--url', 'http://127.0.0.1:9', '--fixtures', file);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('customers[0].bills[1].exactness');
-    expect(run.stderr).toContain('missingBillId');
+    const refused = await run('kaleidofin-partner', '--url', 'http://127.0.0.1:9', '--fixtures', file);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('customers[0].bills[1].exactness');
+    expect(refused.stderr).toContain('missingBillId');
   });
 
   it('an unreachable biller fails the checks (exit 1), naming the connection error', async () => {
