@@ -4,6 +4,7 @@
 // each naming the entry (`customers[0].bills[1].exactness`).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { zAmount } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import { z } from 'zod';
 
 export type ContractName = 'kaleidofin-partner' | 'ebpp-mpa';
@@ -13,7 +14,8 @@ const rupees = z
   .number()
   .positive()
   .refine((n) => Math.round(n * 100) === n * 100, 'at most 2 decimals');
-const ebppAmount = z.string().regex(/^[0-9]{1,14}(\.[0-9][0-9]?)?$/, 'a decimal string in rupees, e.g. "100.00"');
+// EBPP amounts in the fixtures follow the contract's own Amount rule (a decimal string in rupees, e.g. "100.00").
+const ebppAmount = zAmount;
 const identifier = z.object({ identifierKey: z.string().min(1), identifierValue: z.string().min(1) }).strict();
 
 export const kaleidofinFixtures = z

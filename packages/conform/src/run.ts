@@ -95,7 +95,12 @@ export async function runConform(options: RunOptions): Promise<RunReport> {
     options.onResult?.(result);
   }
   const all = results.flatMap((r) => r.exchanges);
-  const times = all.map((e) => e.ms).sort((a, b) => a - b);
+  // Percentiles over answers (and timeouts, at the time waited); a refused connection is no answer time.
+  const timedOut = (e: (typeof all)[number]) => e.error?.startsWith('no answer within') ?? false;
+  const times = all
+    .filter((e) => e.status !== null || timedOut(e))
+    .map((e) => e.ms)
+    .sort((a, b) => a - b);
   const timing: Timing = {
     count: times.length,
     p50: percentile(times, 50),
@@ -103,7 +108,7 @@ export async function runConform(options: RunOptions): Promise<RunReport> {
     max: times[times.length - 1] ?? 0,
   };
   if (checks.includes(timingCheckPlaceholder)) {
-    const slow = all.filter((e) => e.ms > options.timeoutMs || e.error?.startsWith('no answer within'));
+    const slow = all.filter((e) => e.ms > options.timeoutMs || timedOut(e));
     const figures = `${timing.count} answers, p50 ${timing.p50.toFixed(1)} ms, p99 ${timing.p99.toFixed(1)} ms, max ${timing.max.toFixed(1)} ms`;
     const result: CheckResult = {
       name: 'timing',

@@ -276,5 +276,6 @@ describe('arguments and fixtures', () => {
     );
     expect(code).toBe(1);
     expect(out.join('\n')).toContain('FAIL  lookup.not-found');
+    expect(out.join('\n')).toContain('(0 answers)');
   });
 });
