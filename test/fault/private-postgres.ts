@@ -30,12 +30,13 @@ function binDir(): string | undefined {
   return versions[0] && join(root, versions[0], 'bin');
 }
 
+/** runuser, by its path: /usr/sbin is not on every PATH (CI runs with a minimal one). */
+const runuser = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((path) => existsSync(path));
+
 /** Why a private server cannot be had here, or undefined when it can. */
 export function privatePostgresUnavailable(): string | undefined {
   if (!binDir()) return 'no PostgreSQL server binaries (initdb, pg_ctl): set PG_BINDIR';
-  if (userInfo().uid === 0 && !existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) {
-    return 'running as root without runuser, and initdb refuses root';
-  }
+  if (userInfo().uid === 0 && !runuser) return 'running as root without runuser, and initdb refuses root';
   return undefined;
 }
 
@@ -68,7 +69,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     });
   }
   const server = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+    asRoot && runuser ? run(runuser, ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
 
   await server('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   let running = false;
