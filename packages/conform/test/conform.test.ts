@@ -156,6 +156,25 @@ describe('against broken billers, the right check fails', () => {
   });
 });
 
+describe('--header', () => {
+  it('adds the header to every request (a gateway in front of the biller that wants its own key)', async () => {
+    const gateway =
+      (real: Handler): Handler =>
+      async (request) =>
+        request.headers.get('x-gateway-key') === 'g-1'
+          ? real(request)
+          : new Response('no gateway key', { status: 403 });
+    const without = await conform(['ebpp-mpa', '--fixtures', 'demo', '--only', 'lookup.not-found'], gateway);
+    expect(without.code).toBe(1);
+    const withHeader = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'lookup.not-found', '--header', 'X-Gateway-Key=g-1'],
+      gateway,
+    );
+    expect(withHeader.out).toContain('PASS  lookup.not-found');
+    expect(withHeader.code).toBe(0);
+  });
+});
+
 describe('every exactness', () => {
   // The demo bills are all EXACT; the ledger supports the other three, so the demo bills are given them here.
   const exactness = { 'TESTING-002': 'EXACT_UP', 'TEST-124': 'EXACT_DOWN', SAMPLE_ID: 'ANY' } as const;
