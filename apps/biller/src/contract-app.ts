@@ -4,13 +4,14 @@
 // that can go wrong on its paths, so each contract's envelope is built in one place: its key check, body limit,
 // media types, validation errors, 404 below its paths, 405 on them, and its own onError. With metrics, it tags each
 // request with its operation, for the request middleware in metrics.ts to count.
+
+import { describeIssue } from '@bbps-kit/contracts/issues';
 import { createRoute, OpenAPIHono, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { DatabaseUnavailableError } from './db/unavailable.ts';
 import type { Problem } from './errors/problems.ts';
-import { describeIssue } from './errors/zod-issues.ts';
 import { errorFields, type Logger, type RequestIdVariables } from './logging.ts';
 import type { ContractMetrics, MetricsVariables, RequestTag } from './metrics.ts';
 

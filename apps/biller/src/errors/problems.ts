@@ -1,7 +1,7 @@
 // Problems any operation can hit before, or instead of, its handler's own answer: named once here, with the sentence
 // that explains each, and rendered by each contract's envelope (kaleidofin/envelope.ts, ebpp/envelope.ts) or, for
 // paths no contract owns, by the neutral one in app.ts.
-import type { FieldProblem } from './zod-issues.ts';
+import type { FieldProblem } from '@bbps-kit/contracts/issues';
 
 export type Problem =
   /** The body broke the contract's schema: every field that was wrong, and how. */

@@ -1,8 +1,9 @@
-// Turns zod's validation issues into what the contracts ask for: the offending field's path and a plain
-// sentence. Kaleidofin writes paths as `paymentDetails.amountPaid` and `[1].identifierValue`; EBPP as
-// `customer_account.account_number`. Whether a field is missing or of the wrong type is read from the input itself:
+// Turns zod's validation issues (from the generated schemas) into what every contract's error envelope asks for:
+// the offending field's path and a plain sentence. Paths read `paymentDetails.amountPaid`, `[1].identifierValue`,
+// `customer_account.account_number`. Shared by everything that validates requests with the generated schemas (the
+// biller, the sandbox). Whether a field is missing or of the wrong type is read from the input itself:
 // zod 4 leaves `issue.input` out unless asked, so its absence says nothing.
-import type { z } from '@hono/zod-openapi';
+import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
 
@@ -65,6 +66,8 @@ function sentence(issue: Issue, missing: boolean): string {
       return issue.values.length === 1
         ? `must be ${JSON.stringify(issue.values[0])}`
         : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'does not match any allowed form';
     default:
       return issue.message;
   }
