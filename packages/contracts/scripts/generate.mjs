@@ -30,7 +30,9 @@ const heyApiCli = join(dirname(require.resolve('@hey-api/openapi-ts/package.json
 const check = process.argv.includes('--check');
 const committed = join(packageDir, 'src/generated');
 const work = mkdtempSync(join(tmpdir(), 'contracts-generate-'));
-const target = check ? join(work, 'generated') : committed;
+// Everything is generated into a temporary folder first; then --check compares, and a plain run copies what
+// changed into src/generated (never emptying it, so a build or typecheck running alongside always sees whole files).
+const target = join(work, 'generated');
 
 function run(command, args, cwd) {
   const result = spawnSync(process.execPath, [command, ...args], { cwd, encoding: 'utf8' });
@@ -39,7 +41,6 @@ function run(command, args, cwd) {
 }
 
 try {
-  if (!check) rmSync(committed, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   writeFileSync(
     join(target, 'apis.ts'),
@@ -77,18 +78,28 @@ try {
     writeFileSync(join(target, `${api}.rules.ts`), rulesModule(api, document));
   }
 
+  const names = (dir) => readdirSync(dir).sort();
+  mkdirSync(committed, { recursive: true });
+  const read = (dir, name) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const stale = [...new Set([...names(committed), ...names(target)])].filter(
+    (name) => read(committed, name) !== read(target, name),
+  );
   if (check) {
-    const names = (dir) => readdirSync(dir).sort();
-    const stale = [...new Set([...names(committed), ...names(target)])].filter((name) => {
-      try {
-        return readFileSync(join(committed, name), 'utf8') !== readFileSync(join(target, name), 'utf8');
-      } catch {
-        return true;
-      }
-    });
     if (stale.length > 0) {
       console.error(`stale: src/generated/{${stale.join(',')}} (run \`pnpm generate\` and commit)`);
       process.exitCode = 1;
+    }
+  } else {
+    for (const name of stale) {
+      const fresh = read(target, name);
+      if (fresh === undefined) rmSync(join(committed, name));
+      else writeFileSync(join(committed, name), fresh);
     }
   }
 } catch (error) {
