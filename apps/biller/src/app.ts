@@ -4,7 +4,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { keyChecker } from './auth.ts';
 import type { Config } from './config.ts';
 import { type AppEnv, unavailableRetryAfterSeconds } from './contract-app.ts';
@@ -12,7 +11,7 @@ import type { Db } from './db/db.ts';
 import { DatabaseUnavailableError } from './db/unavailable.ts';
 import { docsRoutes } from './docs.ts';
 import { ebppApp } from './ebpp/app.ts';
-import { describeProblem, type Problem, type ProblemKind, problemHeaders } from './errors/problems.ts';
+import { describeProblem, type Problem, type ProblemKind, problemHeaders, problemStatus } from './errors/problems.ts';
 import { kaleidofinApp } from './kaleidofin/app.ts';
 import { errorFields, type Logger, requestLogger } from './logging.ts';
 import type { Metrics, RequestTag } from './metrics.ts';
@@ -38,22 +37,26 @@ export interface NeutralErrorBody {
   error: { code: string; message: string };
 }
 
-const neutralStatus: Record<ProblemKind, { status: ContentfulStatusCode; code: string }> = {
-  invalid: { status: 400, code: 'BAD_REQUEST' },
-  malformed_body: { status: 400, code: 'BAD_REQUEST' },
-  unsupported_media_type: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  too_large: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  not_found: { status: 404, code: 'NOT_FOUND' },
-  method_not_allowed: { status: 405, code: 'METHOD_NOT_ALLOWED' },
-  unauthorized: { status: 401, code: 'UNAUTHORIZED' },
-  unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
-  internal: { status: 500, code: 'INTERNAL_ERROR' },
+// The neutral envelope's codes; its statuses are the shared ones (problemStatus).
+const neutralCode: Record<ProblemKind, string> = {
+  invalid: 'BAD_REQUEST',
+  malformed_body: 'BAD_REQUEST',
+  unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
+  too_large: 'PAYLOAD_TOO_LARGE',
+  not_found: 'NOT_FOUND',
+  method_not_allowed: 'METHOD_NOT_ALLOWED',
+  unauthorized: 'UNAUTHORIZED',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  internal: 'INTERNAL_ERROR',
 };
 
 function neutralProblem(c: Context, problem: Problem): Response {
-  const { status, code } = neutralStatus[problem.kind];
   const { message } = describeProblem(problem, c.req.method, c.req.path);
-  return c.json({ error: { code, message } } satisfies NeutralErrorBody, status, problemHeaders(problem));
+  return c.json(
+    { error: { code: neutralCode[problem.kind], message } } satisfies NeutralErrorBody,
+    problemStatus[problem.kind],
+    problemHeaders(problem),
+  );
 }
 
 export function buildApp({ config, logger, portalDir, metrics, ...options }: AppOptions): OpenAPIHono<AppEnv> {

@@ -4,7 +4,7 @@ import type { EbppMpa } from '@bbps-kit/contracts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Envelope } from '../contract-app.ts';
-import { describeProblem, type ProblemKind, problemHeaders } from '../errors/problems.ts';
+import { describeProblem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
 
 export type EbppErrorCode = EbppMpa.components['schemas']['ErrorCode'];
 export type EbppError = EbppMpa.components['schemas']['Error'];
@@ -28,15 +28,9 @@ export const fail = <S extends ContentfulStatusCode>(
 // The EBPP contract declares 400, 401, 403, 404, 409, 422, 500 and 503 only: a bad media type or an oversize body
 // is a 400 error_field there, so every answer stays inside the contract. 405 has no operation to break.
 const statusOf: Record<ProblemKind, ContentfulStatusCode> = {
-  invalid: 400,
-  malformed_body: 400,
+  ...problemStatus,
   unsupported_media_type: 400,
   too_large: 400,
-  not_found: 404,
-  method_not_allowed: 405,
-  unauthorized: 401,
-  unavailable: 503,
-  internal: 500,
 };
 
 /** EBPP reports every bad field at once (at most 20), so its operators can fix a posting in one go. */

@@ -2,6 +2,7 @@
 // that explains each, and rendered by each contract's envelope (kaleidofin/envelope.ts, ebpp/envelope.ts) or, for
 // paths no contract owns, by the neutral one in app.ts.
 import type { FieldProblem } from '@bbps-kit/contracts/issues';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export type Problem =
   /** The body broke the contract's schema: every field that was wrong, and how. */
@@ -17,6 +18,19 @@ export type Problem =
   | { kind: 'internal' };
 
 export type ProblemKind = Problem['kind'];
+
+/** The HTTP status of each problem, where a contract declares them all (an envelope may override some). */
+export const problemStatus: Record<ProblemKind, ContentfulStatusCode> = {
+  invalid: 400,
+  malformed_body: 400,
+  unsupported_media_type: 415,
+  too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  unauthorized: 401,
+  unavailable: 503,
+  internal: 500,
+};
 
 /** The problem in words, with the field (or header) it is about when there is one. */
 export function describeProblem(problem: Problem, method: string, path: string): FieldProblem {

@@ -4,7 +4,7 @@ import type { KaleidofinPartner } from '@bbps-kit/contracts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Envelope } from '../contract-app.ts';
-import { describeProblem, type ProblemKind, problemHeaders } from '../errors/problems.ts';
+import { describeProblem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
 
 export type KaleidofinErrorCode = KaleidofinPartner.components['schemas']['ErrorCode'];
 export type KaleidofinErrorBody = KaleidofinPartner.components['schemas']['ErrorResponse'];
@@ -28,22 +28,23 @@ export const fail = <S extends ContentfulStatusCode>(
   field?: string,
 ) => c.json(kaleidofinErrorBody(status, code, message, field), status);
 
-const statusOf: Record<ProblemKind, { status: ContentfulStatusCode; code: KaleidofinErrorCode }> = {
-  invalid: { status: 400, code: 'INVALID_REQUEST' },
-  malformed_body: { status: 400, code: 'INVALID_REQUEST' },
-  unsupported_media_type: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  too_large: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  not_found: { status: 404, code: 'NOT_FOUND' },
-  method_not_allowed: { status: 405, code: 'METHOD_NOT_ALLOWED' },
-  unauthorized: { status: 401, code: 'UNAUTHORIZED' },
-  unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
-  internal: { status: 500, code: 'INTERNAL_ERROR' },
+const codeOf: Record<ProblemKind, KaleidofinErrorCode> = {
+  invalid: 'INVALID_REQUEST',
+  malformed_body: 'INVALID_REQUEST',
+  unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
+  too_large: 'PAYLOAD_TOO_LARGE',
+  not_found: 'NOT_FOUND',
+  method_not_allowed: 'METHOD_NOT_ALLOWED',
+  unauthorized: 'UNAUTHORIZED',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  internal: 'INTERNAL_ERROR',
 };
 
 /** Kaleidofin's envelope holds one error: the first field that was wrong. */
 export const kaleidofinEnvelope: Envelope = {
   problem(c, problem) {
-    const { status, code } = statusOf[problem.kind];
+    const status = problemStatus[problem.kind];
+    const code = codeOf[problem.kind];
     const { field, message } = describeProblem(problem, c.req.method, c.req.path);
     return c.json(kaleidofinErrorBody(status, code, message, field), status, problemHeaders(problem));
   },
