@@ -76,6 +76,18 @@ export const ebppFixtures = z
                     refund: z.boolean(),
                     /** The amount of each payment the kit posts (default 100.00). */
                     paymentAmount: ebppAmount.optional(),
+                    /**
+                     * The smallest and largest payment the account takes before the run (error_payment_amount_low /
+                     * _high outside them). The kit pays each limit only where it may reverse or refund it again.
+                     */
+                    limits: z
+                      .object({ minimum: ebppAmount.optional(), maximum: ebppAmount.optional() })
+                      .strict()
+                      .refine(
+                        (l) => l.minimum !== undefined || l.maximum !== undefined,
+                        'name a minimum, a maximum or both',
+                      )
+                      .optional(),
                   })
                   .strict(),
               )

@@ -7,16 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Db, demoKeys } from '@bbps-kit/biller';
+import { Contract } from '@bbps-kit/contracts/validator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requiresField } from '../src/checks/common.ts';
 import { main } from '../src/cli.ts';
 import { loadFixtures } from '../src/fixtures.ts';
-import { type Handler, type RunningBiller, startBiller } from './biller.ts';
+import { type Engine, type Handler, postgresReachable, type RunningBiller, startBiller } from './biller.ts';
 import {
   acceptsAnyKey,
   creditsRepostTwice,
   errorsAs500,
   errorsOutsideEnvelope,
   ignoresExactness,
+  ignoresLimits,
   slow,
 } from './mutants.ts';
 
@@ -25,8 +28,13 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((b) => b.close()));
 });
 
-async function conform(args: string[], wrap?: (real: Handler) => Handler, setup?: (db: Db) => Promise<void>) {
-  const biller = await startBiller(wrap, setup);
+async function conform(
+  args: string[],
+  wrap?: (real: Handler) => Handler,
+  setup?: (db: Db) => Promise<void>,
+  engine: Engine = 'PGlite',
+) {
+  const biller = await startBiller(wrap, setup, engine);
   running.push(biller);
   const out: string[] = [];
   const err: string[] = [];
@@ -42,31 +50,48 @@ async function conform(args: string[], wrap?: (real: Handler) => Handler, setup?
 const kaleidofinKeys = { 'x-api-key': demoKeys.kaleidofinApiKey };
 const ebppKeys = { 'client-key': demoKeys.ebppClientKey, 'api-key': demoKeys.ebppApiKey };
 
-describe('against the real biller with --fixtures demo', () => {
-  it('kaleidofin-partner: every check passes (bills not marked pay are skipped), reports written', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'conform-'));
-    const run = await conform(['kaleidofin-partner', '--fixtures', 'demo', '--report', dir]);
-    expect(run.out).not.toContain('FAIL');
-    expect(run.code).toBe(0);
-    expect(run.verdict('exactness.TEST-124')).toBe('PASS');
-    expect(run.verdict('idempotency.concurrent')).toBe('PASS');
-    expect(run.verdict('exactness.TESTING-002')).toBe('SKIP');
-    expect(run.out).toMatch(/p50 [\d.]+ ms, p99 [\d.]+ ms/);
-    const junit = await readFile(join(dir, 'conform-kaleidofin-partner.junit.xml'), 'utf8');
-    expect(junit).toContain('<testcase classname="conform.kaleidofin-partner" name="idempotency.repost"');
-    expect(junit).toContain('failures="0"');
-    const md = await readFile(join(dir, 'conform-kaleidofin-partner.md'), 'utf8');
-    expect(md).toContain('| `timing` | pass |');
-  });
+// PGlite is one serialised connection: the concurrent reposts prove exactly-once only on a real PostgreSQL pool.
+const postgres = await postgresReachable();
+for (const engine of ['PGlite', 'PostgreSQL'] as const) {
+  const title = `against the real biller with --fixtures demo on ${engine}`;
+  const skipped = engine === 'PostgreSQL' && !postgres;
+  if (skipped) console.warn(`[conform tests] skipped (PostgreSQL not reachable): ${title}`);
+  describe.skipIf(skipped)(title, () => {
+    it('kaleidofin-partner: every check passes (bills not marked pay are skipped), reports written', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'conform-'));
+      const run = await conform(
+        ['kaleidofin-partner', '--fixtures', 'demo', '--report', dir],
+        undefined,
+        undefined,
+        engine,
+      );
+      expect(run.out).not.toContain('FAIL');
+      expect(run.code).toBe(0);
+      expect(run.verdict('exactness.TEST-124')).toBe('PASS');
+      expect(run.verdict('idempotency.concurrent')).toBe('PASS');
+      expect(run.verdict('exactness.TESTING-002')).toBe('SKIP');
+      expect(run.out).toMatch(/p50 [\d.]+ ms, p99 [\d.]+ ms/);
+      const junit = await readFile(join(dir, 'conform-kaleidofin-partner.junit.xml'), 'utf8');
+      expect(junit).toContain('<testcase classname="conform.kaleidofin-partner" name="idempotency.repost"');
+      expect(junit).toContain('failures="0"');
+      const md = await readFile(join(dir, 'conform-kaleidofin-partner.md'), 'utf8');
+      expect(md).toContain('| `timing` | pass |');
+    });
 
-  it('ebpp-mpa: every check passes and the balances end where they started', async () => {
-    const run = await conform(['ebpp-mpa', '--fixtures', 'demo']);
-    expect(run.out).not.toContain('FAIL');
-    expect(run.out).not.toContain('SKIP');
-    expect(run.code).toBe(0);
-    expect(run.out).toContain('reversed once, balance back to 2200.00');
+    it('ebpp-mpa: every check passes and the balances end where they started', async () => {
+      const run = await conform(['ebpp-mpa', '--fixtures', 'demo'], undefined, undefined, engine);
+      expect(run.out).not.toContain('FAIL');
+      expect(run.out).not.toContain('SKIP');
+      expect(run.code).toBe(0);
+      expect(run.out).toContain('reversed once, balance back to 2200.00');
+      expect(run.out).toMatch(
+        /PASS {2}amount-limits.LN-AY1234 +2 payments outside the limits refused, 1.00 and 2200.00 accepted/,
+      );
+    });
   });
+}
 
+describe('the demo fixtures', () => {
   it('the demo fixtures carry the demo keys', async () => {
     expect((await loadFixtures('kaleidofin-partner', 'demo')).credentials).toEqual(kaleidofinKeys);
     expect((await loadFixtures('ebpp-mpa', 'demo')).credentials).toEqual(ebppKeys);
@@ -153,6 +178,82 @@ describe('against broken billers, the right check fails', () => {
     expect(run.verdict('fetchBills.not-found')).toBe('FAIL');
     expect(run.out).toContain('no answer within 150 ms');
     expect(run.verdict('timing')).toBe('FAIL');
+  });
+});
+
+describe('amount limits (EBPP)', () => {
+  it('a biller that ignores the limits: amount-limits.<account> fails, naming the contract code', async () => {
+    const run = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'amount-limits,lookup.found'],
+      ignoresLimits,
+    );
+    expect(run.code).toBe(1);
+    expect(run.verdict('amount-limits.LN-AY1234')).toBe('FAIL');
+    expect(run.out).toContain('posting 0.99: expected 422 error_payment_amount_low, got 200');
+    expect(run.out).toContain('posting 2200.01: expected 422 error_payment_amount_high, got 200');
+    expect(run.verdict('lookup.found')).toBe('PASS');
+  });
+
+  it("limits the biller's ledger sets (minimum 100.00, maximum 1500.00) pass when the fixtures name them", async () => {
+    const setup = async (db: Db) => {
+      await db.query(
+        "UPDATE accounts SET min_payment_paise = 10000, max_payment_paise = 150000 WHERE account_number = 'LN-AY1234'",
+      );
+    };
+    const fixtures = JSON.parse(await readFile(new URL('../fixtures/demo.ebpp-mpa.json', import.meta.url), 'utf8'));
+    fixtures.customers[0].accounts[0].limits = { minimum: '100.00', maximum: '1500.00' };
+    const file = join(await mkdtemp(join(tmpdir(), 'conform-')), 'fixtures.json');
+    await writeFile(file, JSON.stringify(fixtures));
+    const run = await conform(['ebpp-mpa', '--fixtures', file, '--only', 'amount-limits'], undefined, setup);
+    expect(run.out).toMatch(
+      /PASS {2}amount-limits.LN-AY1234 +2 payments outside the limits refused, 100.00 and 1500.00/,
+    );
+    expect(run.code).toBe(0);
+    // The demo fixtures' limits (1.00 to 2200.00) are not this ledger's: the minimum they name is refused.
+    const wrong = await conform(['ebpp-mpa', '--fixtures', 'demo', '--only', 'amount-limits'], undefined, setup);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('posting 1.00 answered 422, expected 200');
+  });
+});
+
+describe('401 answers', () => {
+  it("require a field exactly where the contract's 401 schema does (neither contract does today)", async () => {
+    const ebpp = await Contract.load('ebpp-mpa');
+    expect(requiresField(await Contract.load('kaleidofin-partner'), 'fetchBills', 401)).toBe(false);
+    expect(requiresField(ebpp, 'postPayment', 401)).toBe(false);
+    // A copy of the EBPP contract whose Error requires field: the same derivation now demands it.
+    const document = structuredClone(ebpp.document) as { components: { schemas: { Error: { required: string[] } } } };
+    document.components.schemas.Error.required.push('field');
+    expect(requiresField(Contract.fromDocument('ebpp-mpa', document), 'postPayment', 401)).toBe(true);
+  });
+
+  it('a 401 without field passes the auth checks; one outside the 401 schema fails them', async () => {
+    const edit401 =
+      (edit: (error: Record<string, unknown>) => void) =>
+      (real: Handler): Handler =>
+      async (request) => {
+        const response = await real(request);
+        if (response.status !== 401) return response;
+        const json = (await response.json()) as { errors: Record<string, unknown>[] };
+        for (const error of json.errors) edit(error);
+        return Response.json(json, { status: 401 });
+      };
+    const noField = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'auth'],
+      edit401((error) => {
+        delete error.field;
+      }),
+    );
+    expect(noField.out).toContain('PASS  auth.missing');
+    expect(noField.code).toBe(0);
+    const noCode = await conform(
+      ['ebpp-mpa', '--fixtures', 'demo', '--only', 'auth.wrong'],
+      edit401((error) => {
+        delete error.code;
+      }),
+    );
+    expect(noCode.code).toBe(1);
+    expect(noCode.out).toMatch(/answered 401 off the contract: .*code/);
   });
 });
 

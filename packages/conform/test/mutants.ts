@@ -81,3 +81,34 @@ export const slow =
     await new Promise((resolve) => setTimeout(resolve, ms));
     return real(request);
   };
+
+/**
+ * Takes any EBPP payment amount: where the real biller refuses one under the account's minimum or over its maximum
+ * (422 error_payment_amount_low / _high), this one answers 200 as if it had posted it.
+ */
+export const ignoresLimits =
+  (real: Handler): Handler =>
+  async (request) => {
+    if (new URL(request.url).pathname !== '/paymentposting') return real(request);
+    const { text, json } = await bodyOf(request);
+    const response = await real(withBody(request, text));
+    const codes =
+      response.status === 422 ? ((await response.clone().json()) as { errors: { code: string }[] }).errors : [];
+    if (!codes.some((e) => e.code === 'error_payment_amount_low' || e.code === 'error_payment_amount_high'))
+      return response;
+    const body = json as {
+      id: string;
+      confirmation_number: string;
+      amount: string;
+      customer_account: { account_number: string };
+    };
+    return Response.json({
+      id: body.id,
+      confirmation_number: body.confirmation_number,
+      payment_reference: `PMT-${freshId()}`,
+      status: 'processing',
+      amount: body.amount,
+      currency_code3d: 'INR',
+      account_number: body.customer_account.account_number,
+    });
+  };

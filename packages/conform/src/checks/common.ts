@@ -2,6 +2,7 @@
 // wrong), bad input per field (mutations of the request schema), malformed JSON and a wrong content type. Each
 // operation is called with a harmless body the profile supplies (an unknown bill, an unknown account), so even a
 // biller that wrongly accepts the request changes nothing.
+import type { Contract } from '@bbps-kit/contracts/validator';
 import type { Check, CheckContext } from '../check.ts';
 import type { Exchange } from '../http.ts';
 import { deriveMutations } from '../mutations.ts';
@@ -38,58 +39,122 @@ function isClientError(exchange: Exchange): boolean {
   return exchange.status !== null && exchange.status >= 400 && exchange.status < 500;
 }
 
-export function commonChecks(profile: Profile): Check[] {
-  const checks: Check[] = [];
-  const wrongValue = 'conform-wrong-key-0000';
-  checks.push({
-    name: 'auth.missing',
-    description: 'Each credential header left out, on every operation: 401 in the contract envelope.',
+const wrongValue = 'conform-wrong-key-0000';
+
+/**
+ * `auth.missing` / `auth.wrong`: each credential header of each operation spoiled one at a time (`spoil` edits the
+ * headers). The answer must be 401, valid against the operation's 401 schema (as every answer is, in ctx.call), and
+ * name the header in its `field` exactly when that schema requires a `field` (see requiresField).
+ */
+function authCheck(
+  profile: Profile,
+  name: string,
+  how: string,
+  spoil: (headers: Record<string, string>, header: string) => void,
+): Check {
+  return {
+    name,
+    description: `Each credential header ${how}, on every operation: 401 in the contract envelope.`,
     async run(ctx) {
       let sent = 0;
       for (const op of profile.operations) {
+        const fieldRequired = requiresField(ctx.contract, op.operationId, 401);
         for (const header of op.securityHeaders) {
           const headers: Record<string, string> = { ...ctx.credentials, 'content-type': op.mediaType };
-          delete headers[header];
+          spoil(headers, header);
           const answer = await ctx.call(op.operationId, {
             path: op.path,
             headers,
             body: encodeBody(op, op.harmless()),
           });
           sent++;
-          ctx.expect(
-            answer.status === 401,
-            `${op.operationId} without ${header}: expected 401, got ${answer.status}`,
-            answer,
-          );
+          const what = `${op.operationId} with ${header} ${how}`;
+          if (!ctx.expect(answer.status === 401, `${what}: expected 401, got ${answer.status}`, answer)) continue;
+          if (fieldRequired) {
+            const fields = profile.errorFields(answer.json);
+            ctx.expect(
+              fields.some((field) => fieldMatches(field, header)),
+              `${what}: the 401 names ${fields.length ? fields.join(', ') : 'no field'}, not ${header} (the contract's 401 requires field)`,
+              answer,
+            );
+          }
         }
       }
       return `${sent} requests answered 401`;
     },
-  });
-  checks.push({
-    name: 'auth.wrong',
-    description: 'Each credential header with a wrong value, on every operation: 401 in the contract envelope.',
+  };
+}
+
+/**
+ * Whether the operation's answer schema for `status` requires the error to carry `field`: true when an object
+ * declaring `field` lists it as required and is reached from the envelope through required properties (and
+ * non-empty arrays) only. Derived from the spec, so a contract that makes `field` mandatory is checked for it.
+ */
+export function requiresField(contract: Contract, operationId: string, status: number): boolean {
+  const response = contract.resolve(contract.operation(operationId).operation.responses[String(status)]) as
+    | { content?: Record<string, { schema?: unknown }> }
+    | undefined;
+  const walk = (node: unknown, depth: number): boolean => {
+    const schema = contract.resolve(node) as SchemaNode | undefined;
+    if (!schema || typeof schema !== 'object' || depth > 8) return false;
+    if (schema.properties && 'field' in schema.properties) return schema.required?.includes('field') ?? false;
+    if (schema.items !== undefined && (schema.minItems ?? 0) > 0 && walk(schema.items, depth + 1)) return true;
+    return Object.entries(schema.properties ?? {}).some(
+      ([key, child]) => (schema.required ?? []).includes(key) && walk(child, depth + 1),
+    );
+  };
+  return walk(response?.content?.['application/json']?.schema, 0);
+}
+
+type SchemaNode = { properties?: Record<string, unknown>; required?: string[]; items?: unknown; minItems?: number };
+
+/** What `idempotency.repost` and `idempotency.concurrent` need from a contract: one payment already applied, what
+ * the biller holds for it (balances, outstanding bills), and how a correct answer to its repost looks. */
+export interface Reposts<Payment, Holding> {
+  /** The check's description for one copy and for `copies` at once. */
+  describe(copies: number): string;
+  aPayment(ctx: CheckContext): Promise<Payment>;
+  resend(ctx: CheckContext, payment: Payment): Promise<Exchange>;
+  /** Undefined when the answer is a correct answer to a repost; else what is wrong with it. */
+  wrongAnswer(answer: Exchange, payment: Payment): string | undefined;
+  holding(ctx: CheckContext, payment: Payment): Promise<Holding>;
+  /** Undefined when nothing moved; else how it moved. */
+  moved(before: Holding, after: Holding): string | undefined;
+  /** The reason a passing check prints. */
+  passed(payment: Payment, copies: number): string;
+}
+
+/** The payment sent again once, then `concurrent` copies at once: each a correct repost answer, nothing moved. */
+export function repostChecks<Payment, Holding>(reposts: Reposts<Payment, Holding>, concurrent = 20): Check[] {
+  const check = (name: string, copies: number): Check => ({
+    name,
+    description: reposts.describe(copies),
     async run(ctx) {
-      let sent = 0;
-      for (const op of profile.operations) {
-        for (const header of op.securityHeaders) {
-          const headers = { ...ctx.credentials, 'content-type': op.mediaType, [header]: wrongValue };
-          const answer = await ctx.call(op.operationId, {
-            path: op.path,
-            headers,
-            body: encodeBody(op, op.harmless()),
-          });
-          sent++;
-          ctx.expect(
-            answer.status === 401,
-            `${op.operationId} with a wrong ${header}: expected 401, got ${answer.status}`,
-            answer,
-          );
-        }
+      const payment = await reposts.aPayment(ctx);
+      const before = await reposts.holding(ctx, payment);
+      const answers = await Promise.all(Array.from({ length: copies }, () => reposts.resend(ctx, payment)));
+      for (const answer of answers) {
+        const wrong = reposts.wrongAnswer(answer, payment);
+        if (wrong) ctx.expect(false, `${copies > 1 ? 'a concurrent repost' : 'the repost'}: ${wrong}`, answer);
       }
-      return `${sent} requests answered 401`;
+      const moved = reposts.moved(before, await reposts.holding(ctx, payment));
+      if (moved) ctx.expect(false, `the ${copies > 1 ? 'reposts' : 'repost'} moved ${moved}`);
+      return reposts.passed(payment, copies);
     },
   });
+  return [check('idempotency.repost', 1), check('idempotency.concurrent', concurrent)];
+}
+
+export function commonChecks(profile: Profile): Check[] {
+  const checks: Check[] = [];
+  checks.push(
+    authCheck(profile, 'auth.missing', 'left out', (headers, header) => {
+      delete headers[header];
+    }),
+    authCheck(profile, 'auth.wrong', 'with a wrong value', (headers, header) => {
+      headers[header] = wrongValue;
+    }),
+  );
   for (const op of profile.operations) {
     checks.push({
       name: `input.fields.${op.operationId}`,

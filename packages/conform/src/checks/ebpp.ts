@@ -4,12 +4,13 @@
 // another amount is refused; reversal and refund only of a posted payment, and only once. Every payment the kit posts
 // is reversed or refunded again when the fixtures allow it, so a run leaves the balances as it found them.
 
+import type { EbppMpa } from '@bbps-kit/contracts';
 import { operations } from '@bbps-kit/contracts/operations/ebpp-mpa';
 import type { Contract } from '@bbps-kit/contracts/validator';
 import type { Check, CheckContext } from '../check.ts';
 import type { EbppFixtures } from '../fixtures.ts';
 import type { Exchange } from '../http.ts';
-import { type Profile, securityHeaders } from './common.ts';
+import { type Profile, repostChecks, securityHeaders } from './common.ts';
 
 type Customer = EbppFixtures['customers'][number];
 type Account = Customer['accounts'][number];
@@ -132,9 +133,14 @@ export function ebppChecks(fixtures: EbppFixtures, newId: () => string): Check[]
   const amountOf = (account: Account) => account.paymentAmount ?? '100.00';
 
   /** Posts a new payment and checks it lowered the balance by its amount once. */
-  const postNew = async (ctx: CheckContext, customer: Customer, account: Account): Promise<Posted> => {
+  const postNew = async (
+    ctx: CheckContext,
+    customer: Customer,
+    account: Account,
+    amount = amountOf(account),
+  ): Promise<Posted> => {
     const before = await balance(ctx, account.accountNumber);
-    const body = paymentBody(customer.customerReference, account.accountNumber, amountOf(account), newId());
+    const body = paymentBody(customer.customerReference, account.accountNumber, amount, newId());
     const answer = await postPayment(ctx, body);
     const reference = (answer.json as { payment_reference?: string })?.payment_reference;
     if (answer.status !== 200 || !reference)
@@ -248,42 +254,86 @@ export function ebppChecks(fixtures: EbppFixtures, newId: () => string): Check[]
       return '404';
     },
   });
-  checks.push({
-    name: 'idempotency.repost',
-    description:
-      'A posting sent again with the same id: 409 error_duplicate_posting (or 200 with the same payment_reference), the balance lowered once.',
-    async run(ctx) {
-      const posted = await aPayment(ctx);
-      const before = await balance(ctx, posted.account.accountNumber);
-      const answer = await postPayment(ctx, posted.body);
-      ctx.expect(
-        isDuplicate(answer, posted),
-        `the repost answered ${answer.status} ${answer.responseText.slice(0, 200)}`,
-        answer,
-      );
-      const after = await balance(ctx, posted.account.accountNumber);
-      ctx.expect(after === before, `the repost moved the balance ${fromPaise(before)} -> ${fromPaise(after)}`);
-      return `repost of ${posted.body.id} applied once`;
-    },
-  });
-  checks.push({
-    name: 'idempotency.concurrent',
-    description: 'The same posting sent 20 times at once: each a duplicate, the balance unchanged.',
-    async run(ctx) {
-      const posted = await aPayment(ctx);
-      const before = await balance(ctx, posted.account.accountNumber);
-      const answers = await Promise.all(Array.from({ length: 20 }, () => postPayment(ctx, posted.body)));
-      for (const answer of answers)
-        ctx.expect(
-          isDuplicate(answer, posted),
-          `a concurrent repost answered ${answer.status} ${answer.responseText.slice(0, 200)}`,
-          answer,
-        );
-      const after = await balance(ctx, posted.account.accountNumber);
-      ctx.expect(after === before, `the reposts moved the balance ${fromPaise(before)} -> ${fromPaise(after)}`);
-      return '20 concurrent reposts, none applied';
-    },
-  });
+  // Before the idempotency checks: their payment stays posted until reversal.once, and the maximum is the largest
+  // payment the account takes at the fixtures' balance.
+  for (const customer of fixtures.customers) {
+    for (const account of customer.accounts) {
+      const limits = account.limits;
+      if (!limits) continue;
+      checks.push({
+        name: `amount-limits.${account.accountNumber}`,
+        description: `Account ${account.accountNumber}: a payment 0.01 under its minimum is refused with 422 error_payment_amount_low, 0.01 over its maximum with 422 error_payment_amount_high, nothing applied; the minimum and the maximum are accepted (each reversed or refunded again).`,
+        async run(ctx) {
+          if (!account.pay) ctx.skip('the fixtures do not allow paying this account');
+          const before = await balance(ctx, account.accountNumber);
+          const outside: [number, EbppMpa.SchemaErrorCode][] = [];
+          if (limits.minimum !== undefined && toPaise(limits.minimum) > 1)
+            outside.push([toPaise(limits.minimum) - 1, 'error_payment_amount_low']);
+          if (limits.maximum !== undefined) outside.push([toPaise(limits.maximum) + 1, 'error_payment_amount_high']);
+          for (const [paise, code] of outside) {
+            const amount = fromPaise(paise);
+            const answer = await postPayment(
+              ctx,
+              paymentBody(customer.customerReference, account.accountNumber, amount, newId()),
+            );
+            ctx.expect(
+              answer.status === 422 && codes(answer.json).includes(code),
+              `posting ${amount}: expected 422 ${code}, got ${answer.status} ${codes(answer.json).join(',')}`,
+              answer,
+            );
+          }
+          const between = await balance(ctx, account.accountNumber);
+          if (
+            !ctx.expect(
+              between === before,
+              `the refused payments moved the balance ${fromPaise(before)} -> ${fromPaise(between)}`,
+            )
+          )
+            return;
+          const inside = [limits.minimum, limits.maximum].filter((a): a is string => a !== undefined);
+          if (!account.reverse && !account.refund)
+            return `${outside.length} payments outside the limits refused; the limits themselves not paid (the fixtures allow neither reversing nor refunding ${account.accountNumber})`;
+          for (const amount of inside) {
+            const posted = await postNew(ctx, customer, account, amount);
+            const undo = account.reverse
+              ? await reverse(ctx, { ...posted.body, status: 'returned', payment_reference: posted.reference })
+              : await refund(ctx, refundBody(newId(), posted.body.id, amount));
+            ctx.expect(
+              undo.status === 200,
+              `undoing the payment of ${amount} answered ${undo.status}, expected 200`,
+              undo,
+            );
+            const after = await balance(ctx, account.accountNumber);
+            if (
+              !ctx.expect(
+                after === posted.before,
+                `after undoing ${amount} the balance is ${fromPaise(after)}, not ${fromPaise(posted.before)}`,
+              )
+            )
+              return;
+          }
+          return `${outside.length} payments outside the limits refused, ${inside.join(' and ')} accepted and ${account.reverse ? 'reversed' : 'refunded'}`;
+        },
+      });
+    }
+  }
+  checks.push(
+    ...repostChecks<Posted, number>({
+      describe: (copies) =>
+        copies === 1
+          ? 'A posting sent again with the same id: 409 error_duplicate_posting (or 200 with the same payment_reference), the balance lowered once.'
+          : `The same posting sent ${copies} times at once: each a duplicate, the balance unchanged.`,
+      aPayment,
+      resend: (ctx, posted) => postPayment(ctx, posted.body),
+      wrongAnswer: (answer, posted) =>
+        isDuplicate(answer, posted) ? undefined : `answered ${answer.status} ${answer.responseText.slice(0, 200)}`,
+      holding: (ctx, posted) => balance(ctx, posted.account.accountNumber),
+      moved: (before, after) =>
+        after === before ? undefined : `the balance ${fromPaise(before)} -> ${fromPaise(after)}`,
+      passed: (posted, copies) =>
+        copies === 1 ? `repost of ${posted.body.id} applied once` : `${copies} concurrent reposts, none applied`,
+    }),
+  );
   checks.push({
     name: 'idempotency.different-amount',
     description: 'A posting with an id already posted but another amount: refused (4xx), the balance unchanged.',

@@ -7,7 +7,7 @@ import { operations } from '@bbps-kit/contracts/operations/kaleidofin-partner';
 import type { Contract } from '@bbps-kit/contracts/validator';
 import type { Check, CheckContext } from '../check.ts';
 import type { KaleidofinFixtures } from '../fixtures.ts';
-import { type Profile, securityHeaders } from './common.ts';
+import { type Profile, repostChecks, securityHeaders } from './common.ts';
 
 type Customer = KaleidofinFixtures['customers'][number];
 type FixtureBill = Customer['bills'][number];
@@ -259,52 +259,29 @@ export function kaleidofinChecks(fixtures: KaleidofinFixtures, newId: () => stri
       },
     });
   }
-  checks.push({
-    name: 'idempotency.repost',
-    description:
-      'The same fetchReceipt (same transactionId, bill and amount) sent again: 200 with the same receipt, nothing credited again.',
-    async run(ctx) {
-      const payment = await aPayment(ctx);
-      const before = await outstanding(ctx, payment.customer);
-      const answer = await pay(ctx, payment.body);
-      const receipt = receiptOf(answer.json);
-      ctx.expect(
-        answer.status === 200 && receipt?.id === payment.receipt.id && receipt?.date === payment.receipt.date,
-        `repost answered ${answer.status} with receipt ${JSON.stringify(receipt ?? answer.json)}, expected 200 with ${JSON.stringify(payment.receipt)}`,
-        answer,
-      );
-      const after = await outstanding(ctx, payment.customer);
-      ctx.expect(
-        sameOutstanding(before, after),
-        `the repost changed the outstanding bills: ${show(before)} -> ${show(after)}`,
-      );
-      return `same receipt ${payment.receipt.id}`;
-    },
-  });
-  checks.push({
-    name: 'idempotency.concurrent',
-    description:
-      'The same fetchReceipt sent 20 times at once: every answer 200 with the same receipt, nothing credited again.',
-    async run(ctx) {
-      const payment = await aPayment(ctx);
-      const before = await outstanding(ctx, payment.customer);
-      const answers = await Promise.all(Array.from({ length: 20 }, () => pay(ctx, payment.body)));
-      for (const answer of answers) {
+  checks.push(
+    ...repostChecks<Payment, Map<string, number>>({
+      describe: (copies) =>
+        copies === 1
+          ? 'The same fetchReceipt (same transactionId, bill and amount) sent again: 200 with the same receipt, nothing credited again.'
+          : `The same fetchReceipt sent ${copies} times at once: every answer 200 with the same receipt, nothing credited again.`,
+      aPayment,
+      resend: (ctx, payment) => pay(ctx, payment.body),
+      wrongAnswer: (answer, payment) => {
         const receipt = receiptOf(answer.json);
-        ctx.expect(
-          answer.status === 200 && receipt?.id === payment.receipt.id,
-          `a concurrent repost answered ${answer.status} with ${JSON.stringify(receipt ?? answer.json)}, expected receipt ${payment.receipt.id}`,
-          answer,
-        );
-      }
-      const after = await outstanding(ctx, payment.customer);
-      ctx.expect(
-        sameOutstanding(before, after),
-        `the reposts changed the outstanding bills: ${show(before)} -> ${show(after)}`,
-      );
-      return `20 concurrent reposts, one receipt ${payment.receipt.id}`;
-    },
-  });
+        return answer.status === 200 && receipt?.id === payment.receipt.id && receipt?.date === payment.receipt.date
+          ? undefined
+          : `answered ${answer.status} with receipt ${JSON.stringify(receipt ?? answer.json)}, expected 200 with ${JSON.stringify(payment.receipt)}`;
+      },
+      holding: (ctx, payment) => outstanding(ctx, payment.customer),
+      moved: (before, after) =>
+        sameOutstanding(before, after) ? undefined : `the outstanding bills: ${show(before)} -> ${show(after)}`,
+      passed: (payment, copies) =>
+        copies === 1
+          ? `same receipt ${payment.receipt.id}`
+          : `${copies} concurrent reposts, one receipt ${payment.receipt.id}`,
+    }),
+  );
   checks.push({
     name: 'idempotency.different-amount',
     description:
