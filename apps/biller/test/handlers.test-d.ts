@@ -1,10 +1,11 @@
 // The biller's routes are the contracts' operations (generated tables), and the compiler holds each contract's
 // handlers to them: an operation without a handler, an answer with a status the operation does not declare, or a
 // body its schema does not describe, does not compile.
+
+import type { Handlers } from '@bbps-kit/contract-app';
 import type { operations as ebpp } from '@bbps-kit/contracts/operations/ebpp-mpa';
 import type { operations as kaleidofin } from '@bbps-kit/contracts/operations/kaleidofin-partner';
 import { expectTypeOf, it } from 'vitest';
-import type { Handlers } from '../src/contract-app.ts';
 
 declare const ebppHandlers: Handlers<typeof ebpp>;
 declare const kaleidofinHandlers: Handlers<typeof kaleidofin>;

@@ -1,9 +1,10 @@
 // The Kaleidofin partner contract's error envelope, `{success: false, status, error: {code, message, field}}`, for
 // every 4xx and 5xx of its operations: the handlers' refusals and the problems the framework meets alike.
+
+import type { Envelope } from '@bbps-kit/contract-app';
 import type { KaleidofinPartner } from '@bbps-kit/contracts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Envelope } from '../contract-app.ts';
 import { describeProblem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
 
 export type KaleidofinErrorCode = KaleidofinPartner.components['schemas']['ErrorCode'];
