@@ -42,7 +42,7 @@ export const operations = {
     'x-bbps-retry': 'safe' as const,
     request: { params: zGetTransactionPath, query: zGetTransactionQuery, headers: zGetTransactionHeaders },
     responses: {
-      200: { description: 'The transaction and its current `tx_status`.', content: { 'application/json': { schema: zTransactionResponse } } },
+      200: { description: 'The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound).', content: { 'application/json': { schema: zTransactionResponse } } },
       400: { description: 'Invalid request: a required parameter is missing, or a value breaks its type, pattern, length or enum.', content: { 'application/json': { schema: zErrorResponse } } },
       401: { description: 'Missing or unknown credentials: no `developer_key`, `secret-key` or `secret-key-timestamp` header, or a', content: { 'application/json': { schema: zErrorResponse } } },
       403: { description: 'Beyond the vendor document: from the bbps-kit facts page (FACTS.md). A stale or wrong signature: `secret-key` does not match', content: { 'application/json': { schema: zErrorResponse } } },
@@ -57,7 +57,7 @@ export const operations = {
     'x-bbps-retry': 'safe' as const,
     request: { params: zGetTransactionByClientRefIdPath, query: zGetTransactionByClientRefIdQuery, headers: zGetTransactionByClientRefIdHeaders },
     responses: {
-      200: { description: 'The transaction and its current `tx_status`.', content: { 'application/json': { schema: zTransactionResponse } } },
+      200: { description: 'The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound).', content: { 'application/json': { schema: zTransactionResponse } } },
       400: { description: 'Invalid request: a required parameter is missing, or a value breaks its type, pattern, length or enum.', content: { 'application/json': { schema: zErrorResponse } } },
       401: { description: 'Missing or unknown credentials: no `developer_key`, `secret-key` or `secret-key-timestamp` header, or a', content: { 'application/json': { schema: zErrorResponse } } },
       403: { description: 'Beyond the vendor document: from the bbps-kit facts page (FACTS.md). A stale or wrong signature: `secret-key` does not match', content: { 'application/json': { schema: zErrorResponse } } },

@@ -993,7 +993,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The transaction and its current `tx_status`. */
+            /** @description The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1059,7 +1059,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The transaction and its current `tx_status`. */
+            /** @description The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound). */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -455,7 +455,7 @@ export const zGetTransactionQuery = z.object({
 });
 
 /**
- * The transaction and its current `tx_status`.
+ * The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound).
  */
 export const zGetTransactionResponse = zTransactionResponse;
 
@@ -474,6 +474,6 @@ export const zGetTransactionByClientRefIdQuery = z.object({
 });
 
 /**
- * The transaction and its current `tx_status`.
+ * The transaction and its current `tx_status`; or, for a transaction Eko never had, `status` 1 with no `tx_status` and no `data` (TransactionNotFound).
  */
 export const zGetTransactionByClientRefIdResponse = zTransactionResponse;

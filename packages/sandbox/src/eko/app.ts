@@ -1,20 +1,19 @@
 // The Eko simulator (specs/eko-bbps) as a Hono app: routes, security, statuses and request schemas come from the
-// generated route table (@bbps-kit/contracts/operations/eko-bbps) through @hono/zod-openapi; state lives in an
+// generated route table (@bbps-kit/contracts/operations/eko-bbps) through @bbps-kit/contract-app; state lives in an
 // EkoLedger; every refusal is built by envelope.ts. The order of checks is the contract's: `x-sandbox-delay-ms`
 // first (it delays any answer), then the body limit, the credentials (401), header formats (400), signature and
 // clock (403), media type (415), then the operation's own request validation (400 naming each field).
 import type { IncomingMessage } from 'node:http';
+import { contractApp, type Handlers } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/eko-bbps';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { HttpBindings } from '@hono/node-server';
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { delayMiddleware } from '../delay.ts';
-import { invalidParams } from '../issues.ts';
+import { invalidFields } from '../issues.ts';
 import { checkEkoSignature, type EkoCredentials } from './auth.ts';
-import { ekoProblem } from './envelope.ts';
+import { ekoEnvelope, ekoProblem } from './envelope.ts';
 import {
   EkoLedger,
   type FetchBillResponse,
@@ -47,15 +46,6 @@ export interface EkoSandbox {
   credentials: EkoCredentials;
 }
 
-const INQUIRY = '/tools/reference/transaction/:ref';
-// Hono's router reads every `:` in a path as a parameter marker, so the contract's
-// `/tools/reference/transaction/client_ref_id:{clientRefId}` cannot be registered as written (it would become a
-// parameter named `client_ref_id:clientRefId`-ish, and shadow `{tid}`). Both inquiries therefore share one route,
-// `/tools/reference/transaction/:ref`, and the handler dispatches on the literal prefix `client_ref_id:`: with it, the
-// rest is getTransactionByClientRefId's `clientRefId`; without it, getTransaction's `tid` (whose pattern refuses
-// a colon, so a mistyped prefix is a 400 naming `tid`, never a wrong transaction).
-const CLIENT_REF_PREFIX = 'client_ref_id:';
-
 /** The seed examples the simulator starts with, read from the contract so that they cannot drift from it. */
 export async function loadEkoSeed(contract?: Contract): Promise<ConstructorParameters<typeof EkoLedger>[0]> {
   contract ??= await Contract.load('eko-bbps');
@@ -79,105 +69,68 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
   const bodyLimitBytes = options.bodyLimitBytes ?? 64 * 1024;
   const contract = await Contract.load('eko-bbps');
   const ledger = new EkoLedger(await loadEkoSeed(contract));
+  const notFound = await loadNotFound(contract);
 
-  const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      // The validator hands the hook the value it received as `data` on failure too (not in the hook's type).
-      const received = (result as { data?: unknown }).data;
-      return ekoProblem(c, { kind: 'invalid', fields: invalidParams(result.error.issues, received) });
-    },
-  });
-
-  app.use(
-    '*',
-    delayMiddleware((c, field, message) => ekoProblem(c, { kind: 'invalid', fields: { [field]: message } })),
-  );
-  const known = [operations.fetchBill.path, operations.payBill.path, INQUIRY];
-  for (const path of known) {
-    app.use(
-      path,
-      bodyLimit({
-        maxSize: bodyLimitBytes,
-        onError: (c) => {
-          c.header('connection', 'close');
-          return ekoProblem(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
-        },
-      }),
-    );
-    app.use(path, async (c, next) => {
-      const problem = checkEkoSignature((name) => c.req.header(name), credentials, now());
-      if (problem) return ekoProblem(c, problem);
-      if (c.req.method === 'POST') {
-        const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-        if (type !== 'application/json') return ekoProblem(c, { kind: 'unsupported_media_type' });
+  // Query text read as numbers where the contract types a parameter numeric (hc_channel).
+  const routes = {
+    fetchBill: withTextQuery(contract, operations.fetchBill),
+    payBill: operations.payBill,
+    getTransaction: withTextQuery(contract, operations.getTransaction),
+    getTransactionByClientRefId: withTextQuery(contract, operations.getTransactionByClientRefId),
+  };
+  const handlers: Handlers<typeof routes> = {
+    fetchBill: (c) => c.json(ledger.fetchBill(c.req.valid('query'), now()) as never, 200),
+    payBill: async (c) => {
+      const body = c.req.valid('json') as PayBillRequest;
+      const repeat = ledger.repeated(body.client_ref_id);
+      if (repeat) return c.json(repeat as never, 200);
+      const script = scriptFor(body.utility_acc_no);
+      if (script.failsUpstream) return ekoProblem(c, { kind: 'internal' }) as never;
+      const tokenProblem = ledger.checkBillToken(body);
+      if (tokenProblem) {
+        return ekoProblem(c, {
+          kind: 'invalid',
+          fields: [{ field: 'billfetchresponse', message: tokenProblem }],
+        }) as never;
       }
-      await next();
-    });
-  }
-
-  app.openapi(createRoute(withTextQuery(contract, operations.fetchBill)), (c) => {
-    const query = c.req.valid('query');
-    return c.json(ledger.fetchBill(query, now()) as never, 200);
-  });
-
-  app.openapi(createRoute(operations.payBill), async (c) => {
-    const body = c.req.valid('json') as PayBillRequest;
-    const repeat = ledger.repeated(body.client_ref_id);
-    if (repeat) return c.json(repeat as never, 200);
-    const script = scriptFor(body.utility_acc_no);
-    if (script.failsUpstream) return ekoProblem(c, { kind: 'internal' }) as never;
-    const tokenProblem = ledger.checkBillToken(body);
-    if (tokenProblem) return ekoProblem(c, { kind: 'invalid', fields: { billfetchresponse: tokenProblem } }) as never;
-    const { answer } = ledger.pay(body);
-    if (script.losesAnswer) {
-      const incoming = c.env?.incoming;
-      if (incoming) {
+      const { answer } = ledger.pay(body);
+      const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+      if (script.losesAnswer && incoming) {
         await loseAnswer(incoming, holdMs);
         // The socket is gone; what is returned here is never written.
         return c.body(null) as never;
       }
-    }
-    return c.json(answer as never, 200);
-  });
+      return c.json(answer as never, 200);
+    },
+    getTransaction: (c) => {
+      const { tid } = c.req.valid('param');
+      return c.json((ledger.inquire({ tid }) ?? notFound(`tid ${tid}`)) as never, 200);
+    },
+    getTransactionByClientRefId: (c) => {
+      const { clientRefId } = c.req.valid('param');
+      return c.json((ledger.inquire({ clientRefId }) ?? notFound(`client_ref_id ${clientRefId}`)) as never, 200);
+    },
+  };
 
-  app.get(INQUIRY, async (c, next) => {
-    const ref = c.req.param('ref');
-    if (!ref.startsWith(CLIENT_REF_PREFIX)) return next();
-    const { request } = operations.getTransactionByClientRefId;
-    const params = { clientRefId: ref.slice(CLIENT_REF_PREFIX.length) };
-    const query = numbersFromText(c.req.query(), numericQueryNames(contract, 'getTransactionByClientRefId'));
-    const fields = {
-      ...parseFields(request.params, params),
-      ...parseFields(request.query, query),
-    };
-    if (Object.keys(fields).length > 0) return ekoProblem(c, { kind: 'invalid', fields });
-    return c.json(ledger.inquire(params) ?? notFound(`client_ref_id ${params.clientRefId}`), 200);
-  });
-  app.openapi(createRoute(withTextQuery(contract, operations.getTransaction)), (c) => {
-    const { tid } = c.req.valid('param');
-    return c.json((ledger.inquire({ tid }) ?? notFound(`tid ${tid}`)) as never, 200);
-  });
-
-  for (const [path, allowed] of [
-    [operations.fetchBill.path, 'GET'],
-    [operations.payBill.path, 'POST'],
-    [INQUIRY, 'GET'],
-  ] as const) {
-    app.all(path, (c) => ekoProblem(c, { kind: 'method_not_allowed', allowed }));
-  }
-  app.notFound((c) => ekoProblem(c, { kind: 'not_found' }));
-  app.onError((error, c) => {
-    // The JSON validator throws 400 for a body that does not parse.
-    if (error instanceof HTTPException && error.status === 400) {
-      return ekoProblem(c, { kind: 'invalid', fields: { body: 'body must be valid JSON' } });
-    }
-    if (error instanceof HTTPException && error.status === 413) {
-      return ekoProblem(c, { kind: 'too_large', limitBytes: bodyLimitBytes });
-    }
-    console.error('eko sandbox: unhandled error', error);
-    return ekoProblem(c, { kind: 'internal' });
-  });
+  const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
+  app.use(
+    '*',
+    delayMiddleware((c, field, message) => ekoProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
+  );
+  app.route(
+    '/',
+    contractApp({
+      routes,
+      handlers,
+      envelope: ekoEnvelope,
+      authenticate: (c) => checkEkoSignature((name) => c.req.header(name), credentials, now()),
+      bodyLimitBytes,
+      logger: { log: (level, msg, fields) => console.error(`eko sandbox: ${level} ${msg}`, fields ?? {}) },
+      // Every path is Eko's: an unknown one is 404 in its envelope.
+      namespaces: [''],
+      invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
+    }),
+  );
   return { app, ledger, credentials };
 }
 
@@ -220,23 +173,13 @@ function withTextQuery<R extends { operationId: string; request: { query: z.ZodT
   return { ...route, request: { ...route.request, query } } as R;
 }
 
-function parseFields(
-  schema: { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } },
-  value: unknown,
-): Record<string, string> {
-  const result = schema.safeParse(value);
-  return result.success
-    ? {}
-    : invalidParams((result.error?.issues ?? []) as Parameters<typeof invalidParams>[0], value);
-}
-
 /**
- * Eko's answer to an inquiry about a transaction it never had. The contract declares no 404 on the inquiry, so
- * this is Eko's refusal shape: HTTP 200, `status` other than 0, no `tx_status` and no `data` (which a client
- * reads as "not found", not as any state of a payment).
+ * Eko's answer to an inquiry about a transaction it never had: the contract's TransactionNotFound example (HTTP 200,
+ * `status` 1, no `tx_status`, no `data`; the contract's description says why), naming what was asked.
  */
-function notFound(what: string): TransactionResponse {
-  return { status: 1, message: `No transaction found for ${what}`, response_status_id: 1 };
+async function loadNotFound(contract: Contract): Promise<(what: string) => TransactionResponse> {
+  const example = contract.example('TransactionNotFound') as TransactionResponse;
+  return (what) => ({ ...example, message: `No transaction found for ${what}` });
 }
 
 /** Holds the connection, then closes it without an answer (earlier if the client gives up first). */

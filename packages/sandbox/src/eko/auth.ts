@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ekoSecretKey } from '@bbps-kit/client';
 import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
-import { invalidParams } from '../issues.ts';
+import { invalidFields } from '../issues.ts';
 import type { EkoProblem } from './envelope.ts';
 
 /** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
@@ -39,15 +39,19 @@ export function checkEkoSignature(
     .filter(([, value]) => !value)
     .map(([name]) => name);
   if (missing.length > 0) {
-    return { kind: 'unauthorized', message: `Unauthorized. Missing header(s): ${missing.join(', ')}` };
+    return {
+      kind: 'unauthorized',
+      header: missing.join(', '),
+      message: `Unauthorized. Missing header(s): ${missing.join(', ')}`,
+    };
   }
   if (!constantTimeEqual(developerKey as string, credentials.developerKey)) {
-    return { kind: 'unauthorized', message: 'Unauthorized. Missing or invalid developer_key' };
+    return { kind: 'unauthorized', header: 'developer_key', message: 'Unauthorized. Missing or invalid developer_key' };
   }
   // The header schemas are the same on every operation; the fetch one stands for all.
   const headers = { developer_key: developerKey, 'secret-key': secretKey, 'secret-key-timestamp': timestamp };
   const parsed = zFetchBillHeaders.safeParse(headers);
-  if (!parsed.success) return { kind: 'invalid', fields: invalidParams(parsed.error.issues, headers) };
+  if (!parsed.success) return { kind: 'invalid', fields: invalidFields(parsed.error.issues, headers) };
   const expected = ekoSecretKey(credentials.accessKey, timestamp as string);
   if (!constantTimeEqual(secretKey as string, expected)) {
     return {

@@ -2,19 +2,15 @@
 // `invalid_params` naming each field), credentials (401), signature (403), unknown route (404), wrong method (405),
 // oversize body (413), wrong media type (415) and Eko-side failure (500). The shapes follow the contract's own
 // examples (ValidationError, MissingCredentials, StaleSignature, InternalError): `status` carries the error code,
-// `response_status_id` is -1, and only validation errors have `response_type_id` -1.
+// `response_status_id` is -1, and only validation errors have `response_type_id` -1. The problems are
+// @bbps-kit/contract-app's, plus Eko's own 403.
+import type { Envelope, Problem } from '@bbps-kit/contract-app';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export type EkoProblem =
-  | { kind: 'invalid'; fields: Record<string, string> }
-  | { kind: 'unauthorized'; message: string }
-  | { kind: 'forbidden'; message: string }
-  | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allowed: string }
-  | { kind: 'too_large'; limitBytes: number }
-  | { kind: 'unsupported_media_type' }
-  | { kind: 'internal'; message?: string };
+/** A signature that is wrong or stale (403): Eko's own problem, beyond contract-app's. */
+export type EkoForbidden = { kind: 'forbidden'; message: string };
+export type EkoProblem = Problem | EkoForbidden;
 
 export interface EkoErrorBody {
   status: number;
@@ -24,53 +20,47 @@ export interface EkoErrorBody {
   invalid_params?: Record<string, string>;
 }
 
+const failure = (status: ContentfulStatusCode, message: string) => ({
+  http: status,
+  body: { status, message, response_status_id: -1 },
+});
+
 export function ekoErrorBody(problem: EkoProblem): { http: ContentfulStatusCode; body: EkoErrorBody } {
   switch (problem.kind) {
-    case 'invalid': {
+    case 'invalid':
+    case 'malformed_body': {
+      const fields =
+        problem.kind === 'invalid' ? problem.fields : [{ field: 'body', message: 'body must be valid JSON' }];
+      // Eko's `invalid_params` is `{field: message}`; the first problem of a field wins.
+      const params: Record<string, string> = {};
+      for (const { field, message } of fields) params[field ?? 'body'] ??= message;
       return {
         http: 400,
         body: {
           status: 1,
-          message: `Please enter a valid ${Object.keys(problem.fields).join(', ')}`,
+          message: `Please enter a valid ${Object.keys(params).join(', ')}`,
           response_status_id: -1,
           response_type_id: -1,
-          invalid_params: problem.fields,
+          invalid_params: params,
         },
       };
     }
     case 'unauthorized':
-      return { http: 401, body: { status: 401, message: problem.message, response_status_id: -1 } };
+      return failure(401, problem.message ?? `Unauthorized. Missing or invalid ${problem.header}`);
     case 'forbidden':
-      return { http: 403, body: { status: 403, message: problem.message, response_status_id: -1 } };
+      return failure(403, problem.message);
     case 'not_found':
-      return {
-        http: 404,
-        body: { status: 404, message: 'No such API. Check the method and path', response_status_id: -1 },
-      };
+      return failure(404, 'No such API. Check the method and path');
     case 'method_not_allowed':
-      return {
-        http: 405,
-        body: { status: 405, message: `Method not allowed here; allowed: ${problem.allowed}`, response_status_id: -1 },
-      };
+      return failure(405, `Method not allowed here; allowed: ${problem.allowed}`);
     case 'too_large':
-      return {
-        http: 413,
-        body: { status: 413, message: `Request body larger than ${problem.limitBytes} bytes`, response_status_id: -1 },
-      };
+      return failure(413, `Request body larger than ${problem.limitBytes} bytes`);
     case 'unsupported_media_type':
-      return {
-        http: 415,
-        body: { status: 415, message: 'content-type must be application/json', response_status_id: -1 },
-      };
+      return failure(415, 'content-type must be application/json');
+    // Eko declares no 503: a store the simulator lacks cannot be down, and anything else is its failure.
+    case 'unavailable':
     case 'internal':
-      return {
-        http: 500,
-        body: {
-          status: 500,
-          message: problem.message ?? 'Internal server error. Please try again later',
-          response_status_id: -1,
-        },
-      };
+      return failure(500, 'Internal server error. Please try again later');
   }
 }
 
@@ -79,3 +69,5 @@ export function ekoProblem(c: Context, problem: EkoProblem): Response {
   if (problem.kind === 'method_not_allowed') c.header('allow', problem.allowed);
   return c.json(body, http);
 }
+
+export const ekoEnvelope: Envelope<EkoForbidden> = { problem: ekoProblem };
