@@ -1,4 +1,4 @@
-// `pnpm release [--dry-run]`: versions @bbps-kit/contracts, money and client with Changesets, writes their
+// `pnpm release [--dry-run]`: versions @bbps-kit/contracts, money, client and conform with Changesets, writes their
 // changelogs, builds, packs and checks the tarballs (publint --strict, @arethetypeswrong/cli esm-only), then publishes
 // them with `changeset publish`. With --dry-run nothing is published and every file Changesets touched is put back, so
 // the tree is as before; the tarballs stay in the printed folder.
@@ -14,7 +14,7 @@ import { apiNames } from '../packages/contracts/src/generated/apis.ts';
 
 const dryRun = process.argv.includes('--dry-run');
 const root = resolve(import.meta.dirname, '..');
-const published = ['contracts', 'money', 'client'];
+const published = ['contracts', 'money', 'client', 'conform'];
 const bin = (name) =>
   [join(root, 'node_modules/.bin', name), join(root, 'test/node_modules/.bin', name)].find(existsSync);
 const sh = (name, args, cwd = root) =>

@@ -1,17 +1,23 @@
-// The published packages as a backend team gets them: @bbps-kit/contracts, money and client are built and packed
-// (`pnpm pack`, which applies publishConfig and turns workspace:^ into real ranges), checked with publint and
+// The published packages as a backend team gets them: @bbps-kit/contracts, money, client and conform are built and
+// packed (`pnpm pack`, which applies publishConfig and turns workspace:^ into real ranges), checked with publint and
 // @arethetypeswrong/cli, then installed with plain npm into a fresh project under os.tmpdir(), outside the workspace
 // (no pnpm, no links). A TypeScript program (consumer/main.ts) is compiled with the repository's TypeScript under
 // strict + exactOptionalPropertyTypes, with module nodenext and again with moduleResolution bundler, and run on
 // Node 22 and Node 24 from the npm registry's `node` package against a Prism mock of Eko started here; a plain
-// CommonJS program (consumer/main.cjs) require()s the client on Node 22. Slow on a cold npm cache: timeouts are wide.
+// CommonJS program (consumer/main.cjs) require()s the client on Node 22.12, the oldest Node the packages' engines
+// allow (require() of an ES module needs no flag from there on). The conformance kit (@bbps-kit/conform) is packed
+// and installed the same way, and its bin runs by plain `npx bbps-conform` on Node 22.12 against a demo biller
+// served here. Slow on a cold npm cache: timeouts are wide.
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { buildApp, createLogger, type Db, demoKeys, openPglite, prepareDatabase } from '@bbps-kit/biller';
 import { apiNames } from '@bbps-kit/contracts';
 import { type RunningPrism, startMock } from '@bbps-kit/mocks';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -19,7 +25,7 @@ const root = resolve(import.meta.dirname, '../..');
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
 const suiteBin = (name: string) => join(import.meta.dirname, '../node_modules/.bin', name);
 const here = join(import.meta.dirname, 'consumer');
-const packages = ['contracts', 'money', 'client'] as const;
+const packages = ['contracts', 'money', 'client', 'conform'] as const;
 const minutes = (n: number) => n * 60_000;
 
 // npm and npx must not inherit pnpm's npm_config_* settings (registry overrides, workspace flags) from the suite.
@@ -38,9 +44,11 @@ async function sh(file: string, args: string[], cwd: string, timeout = minutes(3
 const work = mkdtempSync(join(tmpdir(), 'bbps-kit-packages-'));
 const packs = join(work, 'packs');
 const project = join(work, 'project');
-const tarballs: Record<(typeof packages)[number], string> = { contracts: '', money: '', client: '' };
-const nodes: Record<'22' | '24', string> = { '22': '', '24': '' };
+const tarballs: Record<(typeof packages)[number], string> = { contracts: '', money: '', client: '', conform: '' };
+// '22.12': the engines' lower bound, for the CommonJS consumer and the conform bin.
+const nodes: Record<'22' | '24' | '22.12', string> = { '22': '', '24': '', '22.12': '' };
 let mock: RunningPrism;
+let biller: { url: string; server: ReturnType<typeof serve>; db: Db } | undefined;
 
 beforeAll(async () => {
   await sh(bin('pnpm'), [...packages.flatMap((p) => ['--filter', `@bbps-kit/${p}`]), 'build'], root, minutes(4));
@@ -51,7 +59,7 @@ beforeAll(async () => {
     }),
   );
   // Resolve each Node binary once (npx caches the `node` package) and run it directly afterwards.
-  for (const major of ['22', '24'] as const) {
+  for (const major of ['22', '24', '22.12'] as const) {
     const { stdout } = await sh('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], work, minutes(4));
     nodes[major] = stdout.trim().split('\n').at(-1) as string;
   }
@@ -60,6 +68,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mock?.stop();
+  if (biller) {
+    await new Promise((done) => biller?.server.close(done));
+    await biller.db.close();
+  }
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -70,8 +82,11 @@ describe('the packed tarballs', () => {
 
   it.each(packages)('@bbps-kit/%s holds only dist, README, LICENSE, CHANGELOG and package.json', async (p) => {
     const files = await list(tarballs[p]);
+    // The conformance kit also ships its demo fixtures (`--fixtures demo`).
     const stray = files.filter(
-      (f) => !/^package\/(dist\/.+\.(js|d\.ts|json)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(f),
+      (f) =>
+        !/^package\/(dist\/.+\.(js|d\.ts|json)|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(f) &&
+        !(p === 'conform' && /^package\/fixtures\/demo\.[a-z-]+\.json$/.test(f)),
     );
     expect(stray).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -80,7 +95,8 @@ describe('the packed tarballs', () => {
       for (const api of apiNames) expect(files).toContain(`package/dist/generated/${api}.openapi.json`);
     const pkg = await manifest(tarballs[p]);
     expect(JSON.stringify(pkg)).not.toMatch(/workspace:|\.\/src\//);
-    expect(pkg).toMatchObject({ type: 'module', license: 'MIT', engines: { node: '>=22' } });
+    expect(pkg).toMatchObject({ type: 'module', license: 'MIT', engines: { node: '>=22.12' } });
+    if (p === 'conform') expect(pkg.bin).toEqual({ 'bbps-conform': './dist/bin.js' });
     expect(pkg.private).toBeUndefined();
     expect(Object.keys((pkg.dependencies ?? {}) as object)).not.toContain('@redocly/openapi-core');
   });
@@ -157,7 +173,7 @@ describe('a project outside the workspace', () => {
       expect(installed.version).toMatch(/^\d+\.\d+\.\d+/);
     }
     const { stdout } = await sh('npm', ['ls', '--all', '--parseable'], project);
-    expect(stdout).not.toMatch(/\/work\/main|packages\/(contracts|money|client)$/m);
+    expect(stdout).not.toMatch(/\/work\/main|packages\/(contracts|money|client|conform)$/m);
   });
 
   const expected = {
@@ -196,8 +212,54 @@ describe('a project outside the workspace', () => {
     });
   }
 
-  it('a CommonJS program require()s the client on Node 22 and fetches a bill', async () => {
-    const { stdout } = await sh(nodes['22'], ['main.cjs', mock.url], project, minutes(1));
+  it('a CommonJS program require()s the client on Node 22.12 and fetches a bill', async () => {
+    const { stdout } = await sh(nodes['22.12'], ['main.cjs', mock.url], project, minutes(1));
     expect(JSON.parse(stdout.trim().split('\n').at(-1) as string)).toMatchObject({ billAmountPaise: '135000' });
+  });
+
+  // npx runs the bin's `#!/usr/bin/env node` with the first node on PATH: Node 22.12's here.
+  const npxOn22 = (args: string[]) =>
+    run('npx', ['--no-install', 'bbps-conform', ...args], {
+      cwd: project,
+      env: { ...cleanEnv, PATH: `${dirname(nodes['22.12'])}:${cleanEnv.PATH ?? ''}` },
+      timeout: minutes(1),
+    }).catch((error: { code?: number; stdout?: string; stderr?: string }) => error);
+
+  it('npx bbps-conform --help works from the installed tarball on Node 22.12', async () => {
+    const help = await npxOn22(['--help']);
+    expect(help.stdout).toContain('Usage:\n  bbps-conform <kaleidofin-partner|ebpp-mpa>');
+    expect('code' in help ? help.code : 0).toBe(0);
+  });
+
+  it('npx bbps-conform checks a demo biller with the shipped demo fixtures, and reports a failure', async () => {
+    const db = await openPglite();
+    await prepareDatabase(db, { demo: true });
+    const config = {
+      kaleidofinApiKeys: [demoKeys.kaleidofinApiKey],
+      ebppClientKey: demoKeys.ebppClientKey,
+      ebppApiKeys: [demoKeys.ebppApiKey],
+    };
+    const app = buildApp({ db, config, logger: createLogger(() => {}) });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((ready) => server.once('listening', ready));
+    biller = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, db };
+    const checks = ['lookup', 'posting', 'auth', 'amount-limits'].join(',');
+    const pass = await npxOn22(['ebpp-mpa', '--url', biller.url, '--fixtures', 'demo', '--only', checks]);
+    expect(pass.stdout).toMatch(/PASS {2}lookup\.found/);
+    expect(pass.stdout).toMatch(/PASS {2}amount-limits\.LN-AY1234/);
+    expect(pass.stdout).toMatch(/\d+ passed, 0 failed/);
+    expect('code' in pass ? pass.code : 0).toBe(0);
+    // Nothing listens on port 9: every check fails, exit 1.
+    const fail = await npxOn22([
+      'ebpp-mpa',
+      '--url',
+      'http://127.0.0.1:9',
+      '--fixtures',
+      'demo',
+      '--only',
+      'lookup.not-found',
+    ]);
+    expect(fail.stdout).toContain('FAIL  lookup.not-found');
+    expect('code' in fail ? fail.code : 0).toBe(1);
   });
 });

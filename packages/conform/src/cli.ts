@@ -1,7 +1,6 @@
-#!/usr/bin/env node
-// `pnpm conform <contract> --url URL --fixtures FILE|demo`: checks a biller's implementation of the Kaleidofin partner
-// or EBPP MPA contract and prints one line per check. Exit 0 when nothing failed, 1 on any failure, 2 on bad
-// arguments or a bad fixtures file.
+// `bbps-conform <contract> --url URL --fixtures FILE|demo` (`pnpm conform` in the repository): checks a biller's
+// implementation of the Kaleidofin partner or EBPP MPA contract and prints one line per check. Exit 0 when nothing
+// failed, 1 on any failure, 2 on bad arguments or a bad fixtures file.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult } from './check.ts';
@@ -12,7 +11,9 @@ import { runConform, UsageError } from './run.ts';
 export const help = `bbps-conform: check a biller's implementation of a BBPS contract, and report.
 
 Usage:
-  pnpm conform <kaleidofin-partner|ebpp-mpa> --url URL --fixtures FILE|demo [options]
+  bbps-conform <kaleidofin-partner|ebpp-mpa> --url URL --fixtures FILE|demo [options]
+
+  Installed with npm (npm i -D @bbps-kit/conform): npx bbps-conform ...; in the bbps-kit repository: npx pnpm conform ...
 
   kaleidofin-partner   the two operations a biller implements for Kaleidofin:
                        POST /bills/fetchBills, POST /bills/fetchReceipt
@@ -43,9 +44,9 @@ run; later runs skip the checks that need it until the test data is reloaded.
 Each check prints one line: pass, fail or skip, with the reason. The summary gives the answer times (p50, p99).
 Exit status: 0 all checks passed or were skipped, 1 a check failed, 2 bad arguments or fixtures.
 
-Example, against the demo biller (pnpm start, then in another terminal):
-  pnpm conform kaleidofin-partner --url http://localhost:8080 --fixtures demo
-  pnpm conform ebpp-mpa --url http://localhost:8080 --fixtures demo --report reports
+Example, against the demo biller (npx pnpm start in the bbps-kit repository, then in another terminal):
+  npx bbps-conform kaleidofin-partner --url http://localhost:8080 --fixtures demo
+  npx bbps-conform ebpp-mpa --url http://localhost:8080 --fixtures demo --report reports
 `;
 
 export interface CliOutput {
@@ -178,9 +179,13 @@ function defaultIo(): CliOutput {
   return { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
 }
 
-if (import.meta.main) {
+/** Runs the command on this process's arguments and sets its exit code (a failure of the kit itself is 2). */
+export async function runProcess(): Promise<void> {
   process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
     return 2;
   });
 }
+
+// `node src/cli.ts` (the repository's `pnpm conform`).
+if (import.meta.main) await runProcess();

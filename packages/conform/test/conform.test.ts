@@ -222,7 +222,9 @@ describe('401 answers', () => {
     expect(requiresField(await Contract.load('kaleidofin-partner'), 'fetchBills', 401)).toBe(false);
     expect(requiresField(ebpp, 'postPayment', 401)).toBe(false);
     // A copy of the EBPP contract whose Error requires field: the same derivation now demands it.
-    const document = structuredClone(ebpp.document) as { components: { schemas: { Error: { required: string[] } } } };
+    const document = structuredClone(ebpp.document) as unknown as {
+      components: { schemas: { Error: { required: string[] } } };
+    };
     document.components.schemas.Error.required.push('field');
     expect(requiresField(Contract.fromDocument('ebpp-mpa', document), 'postPayment', 401)).toBe(true);
   });
@@ -323,7 +325,7 @@ describe('every exactness', () => {
 });
 
 describe('arguments and fixtures', () => {
-  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const cli = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
   const spawn = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   // In-process, as the spawned CLI would run: exit code and both streams.
   const run = async (...args: string[]) => {
