@@ -1,5 +1,6 @@
 // Builds the docs portal: for each contract a bundled YAML and an offline Redoc page, the facts page
-// (FACTS.md, which the contracts cite, as facts.html) and an index linking them all.
+// (FACTS.md, which the contracts cite, as facts.html) and an index linking them all, and the packages' TypeDoc API
+// references already built into the same folder (reference/<package>/; `pnpm build` builds them first).
 //
 //   node scripts/build-portal.mjs [--out <dir>] [--specs <dir>]
 //
@@ -8,7 +9,7 @@
 // Lint rules stay in redocly.yaml, which is always the config used.
 
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -191,7 +192,31 @@ ${marked.parse(markdown, { gfm: true, async: false })}  </main>
 `;
 }
 
-export function renderIndex(entries) {
+/** The TypeDoc API references already built into the portal folder (`reference/<package>/index.html`, written by
+ * `pnpm --filter @bbps-kit/<package> run reference`; `pnpm build` runs those before this build). */
+export function builtReferences(outDir) {
+  const dir = join(outDir, 'reference');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'index.html')))
+    .map((entry) => ({ name: `@bbps-kit/${entry.name}`, href: `reference/${entry.name}/index.html` }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function renderReferences(references) {
+  if (references.length === 0) return '';
+  const items = references
+    .map((r) => `      <li><a href="${escapeHtml(r.href)}"><code>${escapeHtml(r.name)}</code></a></li>`)
+    .join('\n');
+  return `    <h2 id="api-reference">Package API reference</h2>
+    <p>The TypeScript API of the published packages (TypeDoc), for backend teams calling the contracts from code.</p>
+    <ul>
+${items}
+    </ul>
+`;
+}
+
+export function renderIndex(entries, references = []) {
   const rows = entries
     .map(
       (entry) => `        <tr id="${escapeHtml(entry.api)}">
@@ -240,7 +265,7 @@ ${rows}
         </tbody>
       </table>
     </div>
-  </main>
+${renderReferences(references)}  </main>
 </body>
 </html>
 `;
@@ -267,7 +292,7 @@ export async function buildPortal({ outDir, specsDir = specsRoot } = {}) {
     const entries = await Promise.all(
       contracts.map((contract) => buildContract(contract, specsDir, outDir, scratchDir)),
     );
-    await writeFile(join(outDir, 'index.html'), renderIndex(entries));
+    await writeFile(join(outDir, 'index.html'), renderIndex(entries, builtReferences(outDir)));
     return { outDir, entries };
   } finally {
     await rm(scratchDir, { recursive: true, force: true });
