@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type ApiName, apiNames, Contract, specPath } from '@bbps-kit/contracts/validator';
-import { startFront } from './front.ts';
+import { type FrontOptions, startFront, type Upstream } from './front.ts';
 
 export { type ApiName, apiNames };
 
@@ -37,6 +37,14 @@ export interface RunningPrism {
   stop(): Promise<void>;
 }
 
+/** One Prism process. */
+interface PrismProcess extends RunningPrism {
+  child: ChildProcess;
+  pid: number | undefined;
+  /** True once the process has exited. */
+  exited(): boolean;
+}
+
 export interface PrismOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -46,20 +54,85 @@ export interface PrismOptions {
 
 /**
  * A mock server answering from the contract's examples, validating requests and security. Prism listens on
- * a free internal port behind a thin front (see front.ts) that owns the requested port.
+ * a free internal port behind a thin front (see front.ts) that owns the requested port. Prism is supervised:
+ * when it exits, or stops answering (the front reports refused connections and timeouts), it is killed and
+ * started again on a new internal port, with a line on stderr; the front answers 503 meanwhile.
  */
-export async function startMock(api: ApiName, options: PrismOptions = {}): Promise<RunningPrism> {
-  const [contract, prism] = await Promise.all([
-    Contract.load(api),
-    startPrism(api, ['mock', specFile(api)], { ...options, port: 0 }),
-  ]);
+export async function startMock(api: ApiName, options: MockOptions = {}): Promise<RunningMock> {
+  const { log = (line: string) => console.error(line) } = options;
+  let current: PrismProcess | undefined;
+  let stopped = false;
+  let restarts = 0;
+  let previousOutput = '';
+
+  const spawnPrism = () =>
+    startPrism(api, ['mock', specFile(api)], { ...options, port: 0 }, (code, signal) => {
+      if (!stopped && current?.exited()) restart(`exited (${signal ?? `code ${code}`})`);
+    });
+
+  const restart = (why: string) => {
+    const dead = current;
+    if (!dead || stopped) return;
+    // A Prism given up on is not asked to shut down gracefully: it may be hung or stopped.
+    current = undefined;
+    previousOutput += dead.output();
+    log(`mock ${api}: Prism ${why}; restarting it`);
+    void (async () => {
+      await stopGroup(dead.child, 'SIGKILL');
+      while (!stopped) {
+        try {
+          const prism = await spawnPrism();
+          if (stopped) return void (await prism.stop());
+          current = prism;
+          restarts += 1;
+          log(`mock ${api}: Prism restarted`);
+          return;
+        } catch (error) {
+          log(`mock ${api}: Prism did not start again (${(error as Error).message.split('\n')[0]}); retrying`);
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+        }
+      }
+    })();
+  };
+
+  const [contract, first] = await Promise.all([Contract.load(api), spawnPrism()]);
+  current = first;
+  const upstream: Upstream = {
+    url: () => current?.url,
+    failed: (url, reason) => {
+      if (current?.url === url) restart(`stopped answering (${reason})`);
+    },
+  };
   try {
-    const front = await startFront(contract, prism.url, options.port ?? 0, options.host ?? '127.0.0.1');
-    return { ...prism, url: front.url, stop: async () => void (await Promise.all([front.close(), prism.stop()])) };
+    const front = await startFront(contract, upstream, options.port ?? 0, options.host ?? '127.0.0.1', options);
+    return {
+      api,
+      url: front.url,
+      output: () => previousOutput + (current?.output() ?? ''),
+      pid: () => current?.pid,
+      restarts: () => restarts,
+      stop: async () => {
+        stopped = true;
+        await Promise.all([front.close(), current?.stop()]);
+      },
+    };
   } catch (error) {
-    await prism.stop();
+    stopped = true;
+    await first.stop();
     throw error;
   }
+}
+
+export interface MockOptions extends PrismOptions, FrontOptions {
+  /** Where the supervisor's lines go (stderr by default). */
+  log?: (line: string) => void;
+}
+
+export interface RunningMock extends RunningPrism {
+  /** The running Prism's process id, undefined while it restarts. */
+  pid(): number | undefined;
+  /** How many times Prism has been started again. */
+  restarts(): number;
 }
 
 /**
@@ -70,7 +143,12 @@ export function startProxy(api: ApiName, upstream: string, options: PrismOptions
   return startPrism(api, ['proxy', specFile(api), upstream, '--errors'], options);
 }
 
-function startPrism(api: ApiName, args: string[], options: PrismOptions): Promise<RunningPrism> {
+function startPrism(
+  api: ApiName,
+  args: string[],
+  options: PrismOptions,
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void,
+): Promise<PrismProcess> {
   const { port = 0, host = '127.0.0.1', readyTimeoutMs = 30_000 } = options;
   // Below 'info' Prism no longer prints "Prism is listening", the only sign that it is ready.
   const child = spawn(process.execPath, [prismCli, ...args, '--port', String(port), '--host', host], {
@@ -79,7 +157,15 @@ function startPrism(api: ApiName, args: string[], options: PrismOptions): Promis
     env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
   });
   let log = '';
-  const running: RunningPrism = { api, url: '', output: () => log, stop: () => stopGroup(child) };
+  const running: PrismProcess = {
+    api,
+    url: '',
+    output: () => log,
+    child,
+    pid: child.pid,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: () => stopGroup(child),
+  };
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -93,8 +179,9 @@ function startPrism(api: ApiName, args: string[], options: PrismOptions): Promis
     };
     const onData = (chunk: Buffer) => {
       log = (log + stripVTControlCharacters(chunk.toString())).slice(-maxLogChars);
+      if (running.url) return;
       const ready = log.match(/Prism is listening on (http:\/\/\S+)/);
-      if (ready?.[1] && !running.url) {
+      if (ready?.[1]) {
         clearTimeout(timer);
         running.url = ready[1].replace(/\/$/, '');
         resolve(running);
@@ -103,17 +190,18 @@ function startPrism(api: ApiName, args: string[], options: PrismOptions): Promis
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('error', fail);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       if (!running.url) fail(new Error(`Prism for ${api} exited with code ${code} before it was ready`));
+      else onExit?.(code, signal);
     });
   });
 }
 
-function stopGroup(child: ChildProcess): Promise<void> {
+function stopGroup(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    process.kill(-child.pid, 'SIGTERM');
+    process.kill(-child.pid, signal);
   } catch {
     return Promise.resolve(); // the group is already gone
   }

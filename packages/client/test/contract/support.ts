@@ -112,11 +112,12 @@ export function contractSuite<C>(suite: ContractSuite<C>): void {
         expect(contract.response(op.operationId, 401, answer.error).errors).toEqual([]);
       });
 
-      it("400: an invalid request gets the contract's own 400 example", async () => {
+      it("400: an invalid request gets a 400 in the contract's own envelope", async () => {
         const answer = await call(invalidCalls, op.operationId)(client);
         expect(answer.response.status, failWith(answer)).toBe(400);
         expect(answer.response.headers.get('content-type')).toMatch(/^application\/json/);
-        expect(answer.error).toEqual(responseExample(contract, op.operationId, 400));
+        // The mock's front names the field Prism found wrong, so the body is the envelope, not the example.
+        expect(contract.response(op.operationId, 400, answer.error).errors).toEqual([]);
       });
     });
   }
