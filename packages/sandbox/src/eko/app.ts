@@ -3,15 +3,15 @@
 // EkoLedger; every refusal is built by envelope.ts. The order of checks is the contract's: `x-sandbox-delay-ms`
 // first (it delays any answer), then the body limit, the credentials (401), header formats (400), signature and
 // clock (403), media type (415), then the operation's own request validation (400 naming each field).
-import type { IncomingMessage } from 'node:http';
 import { contractApp, type Handlers } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/eko-bbps';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
+import { DEFAULT_LOST_ANSWER_HOLD_MS, loseAnswer } from '../lost-answer.ts';
+import { withTextNumbers } from '../text-numbers.ts';
 import { checkEkoSignature, type EkoCredentials } from './auth.ts';
 import { ekoEnvelope, ekoProblem } from './envelope.ts';
 import {
@@ -65,18 +65,18 @@ export async function loadEkoSeed(contract?: Contract): Promise<ConstructorParam
 export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise<EkoSandbox> {
   const credentials = options.credentials ?? defaultEkoCredentials;
   const now = options.now ?? Date.now;
-  const holdMs = options.lostAnswerHoldMs ?? 36_000;
+  const holdMs = options.lostAnswerHoldMs ?? DEFAULT_LOST_ANSWER_HOLD_MS;
   const bodyLimitBytes = options.bodyLimitBytes ?? 64 * 1024;
   const contract = await Contract.load('eko-bbps');
   const ledger = new EkoLedger(await loadEkoSeed(contract));
-  const notFound = await loadNotFound(contract);
+  const notFound = loadNotFound(contract);
 
   // Query text read as numbers where the contract types a parameter numeric (hc_channel).
   const routes = {
-    fetchBill: withTextQuery(contract, operations.fetchBill),
+    fetchBill: withTextNumbers(contract, operations.fetchBill),
     payBill: operations.payBill,
-    getTransaction: withTextQuery(contract, operations.getTransaction),
-    getTransactionByClientRefId: withTextQuery(contract, operations.getTransactionByClientRefId),
+    getTransaction: withTextNumbers(contract, operations.getTransaction),
+    getTransactionByClientRefId: withTextNumbers(contract, operations.getTransactionByClientRefId),
   };
   const handlers: Handlers<typeof routes> = {
     fetchBill: (c) => c.json(ledger.fetchBill(c.req.valid('query'), now()) as never, 200),
@@ -94,12 +94,8 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
         }) as never;
       }
       const { answer } = ledger.pay(body);
-      const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-      if (script.losesAnswer && incoming) {
-        await loseAnswer(incoming, holdMs);
-        // The socket is gone; what is returned here is never written.
-        return c.body(null) as never;
-      }
+      // The socket is gone then; what is returned is never written.
+      if (script.losesAnswer && (await loseAnswer(c, holdMs))) return c.body(null) as never;
       return c.json(answer as never, 200);
     },
     getTransaction: (c) => {
@@ -135,63 +131,10 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
 }
 
 /**
- * A query string carries text, while the contract types some query parameters as numbers (`hc_channel`: 0 or 1).
- * The generated zod schema checks the typed value, so the text of each parameter the contract declares numeric is
- * read as a number first (when it looks like one; otherwise the schema's own message names the field).
- */
-function numericQueryNames(contract: Contract, operationId: string): string[] {
-  return contract
-    .parameters(operationId)
-    .filter((p) => {
-      if (p.in !== 'query') return false;
-      const type = (contract.resolve(p.schema) as { type?: unknown } | undefined)?.type;
-      return [type].flat().some((t) => t === 'number' || t === 'integer');
-    })
-    .map((p) => p.name);
-}
-
-function numbersFromText(query: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
-  const out = { ...query };
-  for (const name of names) {
-    const value = out[name];
-    if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?$/.test(value)) out[name] = Number(value);
-  }
-  return out;
-}
-
-function withTextQuery<R extends { operationId: string; request: { query: z.ZodType } }>(
-  contract: Contract,
-  route: R,
-): R {
-  const names = numericQueryNames(contract, route.operationId);
-  if (names.length === 0) return route;
-  const query = z.preprocess(
-    (value) =>
-      typeof value === 'object' && value !== null ? numbersFromText(value as Record<string, unknown>, names) : value,
-    route.request.query,
-  );
-  return { ...route, request: { ...route.request, query } } as R;
-}
-
-/**
  * Eko's answer to an inquiry about a transaction it never had: the contract's TransactionNotFound example (HTTP 200,
  * `status` 1, no `tx_status`, no `data`; the contract's description says why), naming what was asked.
  */
-async function loadNotFound(contract: Contract): Promise<(what: string) => TransactionResponse> {
+function loadNotFound(contract: Contract): (what: string) => TransactionResponse {
   const example = contract.example('TransactionNotFound') as TransactionResponse;
   return (what) => ({ ...example, message: `No transaction found for ${what}` });
-}
-
-/** Holds the connection, then closes it without an answer (earlier if the client gives up first). */
-function loseAnswer(incoming: IncomingMessage, holdMs: number): Promise<void> {
-  const socket = incoming.socket;
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve();
-    };
-    const timer = setTimeout(done, holdMs);
-    socket.once('close', done);
-  });
 }

@@ -3,10 +3,10 @@
 // 400 naming the header); `secret-key` must be the HMAC of `secret-key-timestamp` under the configured access key
 // and the timestamp within ±5 minutes of the sandbox's clock (else 403). The HMAC is the client package's own
 // `ekoSecretKey`, so the sandbox and the client cannot drift apart; keys are compared in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { ekoSecretKey } from '@bbps-kit/client';
 import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
 import { invalidFields } from '../issues.ts';
+import { constantTimeEqual } from '../keys.ts';
 import type { EkoProblem } from './envelope.ts';
 
 /** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
@@ -15,12 +15,6 @@ export const EKO_MAX_SKEW_MS = 5 * 60 * 1000;
 export interface EkoCredentials {
   developerKey: string;
   accessKey: string;
-}
-
-/** Equal-length digests, so neither the content nor the length of the expected value leaks through timing. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 export function checkEkoSignature(
