@@ -257,6 +257,7 @@ export function createMetrics(): Metrics {
         kind: db.kind,
         query: (sql, params) => counted(db.query(sql, params)),
         exec: (sql) => counted(db.exec(sql)),
+        runOnce: (sql, params) => counted(db.runOnce(sql, params)),
         transaction: <T>(fn: (tx: Queryable) => Promise<T>) => counted(db.transaction(fn)),
         close: () => db.close(),
         ...(stats ? { poolStats: stats } : {}),

@@ -38,7 +38,7 @@ describe('what counts as the database being unavailable', () => {
 /** A database whose every call fails the way a stopped PostgreSQL server does. */
 function unreachableDb(): Db {
   const fail = () => Promise.reject(new DatabaseUnavailableError(withCode('connect ECONNREFUSED', 'ECONNREFUSED')));
-  return { kind: 'postgres', query: fail, exec: fail, transaction: fail, close: async () => {} };
+  return { kind: 'postgres', query: fail, exec: fail, runOnce: fail, transaction: fail, close: async () => {} };
 }
 
 describe('every operation answers 503 in its contract envelope while the database is unreachable', () => {

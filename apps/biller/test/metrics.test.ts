@@ -298,6 +298,7 @@ describe('metrics', () => {
       kind: 'postgres',
       query: unreachable,
       exec: unreachable,
+      runOnce: unreachable,
       transaction: unreachable,
       close: async () => {},
     };

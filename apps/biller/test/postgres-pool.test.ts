@@ -1,7 +1,6 @@
-// The PostgreSQL pool: its size comes from the configuration, it replaces its connections after a while, so
-// that statement plans cached on a connection (made when a table was nearly empty, say) do not outlive the table
-// sizes they were made for, and a lost connection neither crashes the process nor reaches the caller when one more
-// try on a fresh connection can still answer.
+// The PostgreSQL pool: its size comes from the configuration, it can replace its connections after a while (off
+// by default), a lost connection neither crashes the process nor reaches the caller when one more try on a fresh
+// connection can still answer, and a movement (runOnce) is never sent twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.ts';
 import { openPostgres } from '../src/db/postgres.ts';
@@ -85,6 +84,26 @@ describe.skipIf(!engine.available)(title, () => {
     }
   });
 
+  it('never sends a runOnce statement twice: its backend terminated mid-statement is a DatabaseUnavailableError', async () => {
+    const db = await openPostgres(t.url as string, { max: 1 });
+    try {
+      await db.exec('CREATE TABLE sent (n int)');
+      const [row] = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // The statement records that it ran, then waits to be terminated: a retry would record a second run.
+      const statement = db.runOnce('WITH i AS (INSERT INTO sent VALUES (1) RETURNING n) SELECT pg_sleep(5) FROM i');
+      const failed = expect(statement).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await terminate(row?.pid);
+      await failed;
+      // Terminated before its implicit COMMIT, the insert was rolled back, and nothing sent it again.
+      expect(await db.query('SELECT n FROM sent')).toEqual([]);
+      // The pool goes on with a fresh connection: getting one may be retried, since that sends nothing.
+      expect(await db.runOnce<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('fails fast with DatabaseUnavailableError when the server cannot be reached', async () => {
     const closed = new URL(t.url as string);
     closed.port = '1';
@@ -93,6 +112,7 @@ describe.skipIf(!engine.available)(title, () => {
       const started = performance.now();
       await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(db.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(db.runOnce('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
       expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       await db.close();

@@ -455,7 +455,8 @@ forEachEngine('reconciliation report', (engine) => {
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Three processes, each starting the embedded database on PGlite (seconds each on a busy machine).
+  }, 90_000);
 });
 
 describe('the report command without a database', () => {

@@ -60,6 +60,17 @@ forEachEngine('schema CHECK lists', (engine) => {
     expect(sorted(lists.get(key) ?? [])).toEqual(sorted(values));
   });
 
+  it('the SQL exactness rule (ledger_amount_allowed) knows every exactness, and refuses an unknown one', async () => {
+    for (const exactness of exactnessValues) {
+      const [row] = await t.db.query<{ allowed: boolean | null }>(
+        'SELECT ledger_amount_allowed($1, 100, 100) AS allowed',
+        [exactness],
+      );
+      expect(row?.allowed, exactness).toBe(true);
+    }
+    await expect(t.db.query("SELECT ledger_amount_allowed('RANGE', 100, 100)")).rejects.toThrow(/case not found/i);
+  });
+
   it('the TypeScript lists are the contracts’ (exactness without RANGE only)', () => {
     expect(sorted(accountStatuses)).toEqual(sorted(zCustomerAccount.shape.status.options));
     expect(zAmountExactness.options.filter((value) => !(exactnessValues as readonly string[]).includes(value))).toEqual(

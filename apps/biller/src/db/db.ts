@@ -26,6 +26,11 @@ export interface PoolStats {
  */
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * One statement as its own transaction, in one round trip (the ledger's movements, which are SQL functions).
+   * Never tried again once sent, since a lost connection may have lost only the answer to a COMMIT.
+   */
+  runOnce<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

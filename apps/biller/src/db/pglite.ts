@@ -49,6 +49,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
     ...wrap(pglite),
     // PGlite is a single connection; its transaction() already queues every other query and transaction
     // behind the running one, which is the serialisation we need.
+    // One statement is atomic on PGlite's single connection, and queues behind a running transaction.
+    runOnce: (sql, params) => wrap(pglite).query(sql, params),
     transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
     async close() {
       await pglite.close();

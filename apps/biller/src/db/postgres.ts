@@ -32,7 +32,7 @@ function statementName(sql: string): string {
 export interface PostgresOptions {
   /** Pool size; the default suits one biller process. */
   max?: number;
-  /** Seconds before a connection is replaced, so that cached plans follow the tables' growth. Default 10. */
+  /** Seconds before a connection is replaced; default 0, never (see the ledger functions on cached plans). */
   maxLifetimeSeconds?: number;
   /**
    * How long a caller waits for a connection (a new one, or a free one of a full pool) before the database counts
@@ -53,11 +53,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
     connectionString,
     types: typeParsers,
     max: options.max ?? 10,
-    // A connection keeps its statements' plans, and PostgreSQL may settle on a generic plan: one made while the
-    // payments table was nearly empty seq-scans it for the rest of the connection's life, so every posting got
-    // slower as the ledger grew (postings/s fell by half within a minute in `pnpm bench`, with autovacuum off).
-    // Replacing each connection after a while re-plans against the tables as they are now.
-    maxLifetimeSeconds: options.maxLifetimeSeconds ?? 10,
+    maxLifetimeSeconds: options.maxLifetimeSeconds ?? 0,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     keepAlive: true,
   });
@@ -125,6 +121,19 @@ export async function openPostgres(connectionString: string, options: PostgresOp
       return withOneRetry(() => direct.query<R>(sql, params));
     },
     exec: (sql) => withOneRetry(() => direct.exec(sql)),
+    async runOnce<R extends Row>(sql: string, params?: readonly unknown[]) {
+      // Getting a connection sends nothing, so that part may be retried; the statement itself may not.
+      const client = await withOneRetry(() => pool.connect());
+      let broken = false;
+      try {
+        return await wrap(client).query<R>(sql, params);
+      } catch (error) {
+        broken = isConnectionFailure(error);
+        throw broken ? new DatabaseUnavailableError(error) : error;
+      } finally {
+        client.release(broken);
+      }
+    },
     transaction(fn) {
       const state = { committing: false };
       return withOneRetry(
