@@ -1,5 +1,7 @@
 // Digiledge: everything is asynchronous. Request a fetch, poll the bill, pay once, poll the payment.
-// Sandbox: `npx pnpm mock` (digiledge-agent on http://127.0.0.1:4012), then `node packages/client/examples/digiledge.ts`.
+// Mock: `npx pnpm mock` (digiledge-agent on http://127.0.0.1:4012), then `node packages/client/examples/digiledge.ts`.
+// Stateful sandbox: `npx pnpm sandbox`, then
+// `DIGILEDGE_BASE_URL=http://127.0.0.1:4022 DIGILEDGE_API_KEY=sandbox-key node packages/client/examples/digiledge.ts`.
 import {
   createDigiledgeClient,
   isOutcomeUnknown,
@@ -32,7 +34,7 @@ export async function run(baseUrl = 'http://127.0.0.1:4012', log: (line: string)
   // 1. Ask for the bill, then poll until BILL_FETCH_SUCCESS or BILL_FETCH_FAILED.
   const ack = unwrap(
     await digiledge.POST('/couapp/agent/bills/fetch', {
-      body: { ...agent, refId: 'vkL5Q79lukhzL4dSHatditBwzin20741742' },
+      body: { ...agent, refId: newRefId() },
     }),
   );
   if (!ack.billId) throw new Error(`fetch not accepted: ${ack.genericResponse?.message}`);
@@ -42,7 +44,7 @@ export async function run(baseUrl = 'http://127.0.0.1:4012', log: (line: string)
   log(`bill ${bill.bill.billerResponse?.billNumber}: ${formatRupees(bill.billAmountPaise)}`);
 
   // 2. Pay once. Your refId (35 characters) is also the clientReqId that finds the payment if the answer is lost.
-  const refId = 'vkL5Q79lukhzL4dSHatditBwzin20751743';
+  const refId = newRefId();
   let ref: { txnId: string } | { clientReqId: string } = { clientReqId: refId };
   try {
     const initiated = await payDigiledgeBill(digiledge, {
@@ -69,8 +71,14 @@ export async function run(baseUrl = 'http://127.0.0.1:4012', log: (line: string)
   return { billAmountPaise: bill.billAmountPaise, state: payment.state, paidPaise: payment.amountPaise };
 }
 
+/** A fresh 35-character refId per request (27 letters and digits, then 8 digits), as the seed's vkL5Q79…20751743. */
+function newRefId(): string {
+  return `vkL5Q79lukhzL4dSHatditBwzin${String(Date.now() * 1000 + Math.floor(Math.random() * 1000)).slice(-8)}`;
+}
+
 if (import.meta.main) {
-  await run().catch((error: unknown) => {
+  // The base URL from DIGILEDGE_BASE_URL (the sandbox or the biller), else the mock's.
+  await run(process.env.DIGILEDGE_BASE_URL).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -1,5 +1,7 @@
 // EBPP MPA: look customers up (a form-encoded read) and post a payment to the biller, the way EBPP does.
-// Sandbox: `npx pnpm mock` (ebpp-mpa on http://127.0.0.1:4014), then `node packages/client/examples/ebpp.ts`.
+// Mock: `npx pnpm mock` (ebpp-mpa on http://127.0.0.1:4014), then `node packages/client/examples/ebpp.ts`. Against the
+// demo biller (`npx pnpm sandbox` starts one on 8080): `EBPP_BASE_URL=http://127.0.0.1:8080 EBPP_CLIENT_KEY=demo-client
+// EBPP_API_KEY=demo-ebpp-key node packages/client/examples/ebpp.ts`.
 import { createEbppClient, HttpError, isOutcomeUnknown, lookupEbppCustomers, unwrap } from '@bbps-kit/client';
 import { ebppAmountFromPaise, formatRupees, paiseFromEbppAmount } from '@bbps-kit/money';
 
@@ -50,7 +52,8 @@ export async function run(baseUrl = 'http://127.0.0.1:4014', log: (line: string)
 }
 
 if (import.meta.main) {
-  await run().catch((error: unknown) => {
+  // The base URL from EBPP_BASE_URL (the sandbox or the biller), else the mock's.
+  await run(process.env.EBPP_BASE_URL).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -1,5 +1,7 @@
 // Eko: fetch a bill, pay it once, and settle a pending or lost answer by inquiring, never by paying again.
-// Sandbox: `npx pnpm mock` (Eko on http://127.0.0.1:4013), then `node packages/client/examples/eko.ts`.
+// Mock: `npx pnpm mock` (Eko on http://127.0.0.1:4013), then `node packages/client/examples/eko.ts`. Stateful sandbox:
+// `npx pnpm sandbox`, then `EKO_BASE_URL=http://127.0.0.1:4023 EKO_DEVELOPER_KEY=sandbox-developer-key
+// EKO_ACCESS_KEY=sandbox-access-key node packages/client/examples/eko.ts`.
 import {
   createEkoClient,
   type EkoTxState,
@@ -64,7 +66,8 @@ export async function run(baseUrl = 'http://127.0.0.1:4013', log: (line: string)
 }
 
 if (import.meta.main) {
-  await run().catch((error: unknown) => {
+  // The base URL from EKO_BASE_URL (the sandbox or the biller), else the mock's.
+  await run(process.env.EKO_BASE_URL).catch((error: unknown) => {
     console.error(error instanceof HttpError ? `${error.message}: ${JSON.stringify(error.envelope)}` : error);
     process.exitCode = 1;
   });

@@ -1,6 +1,8 @@
 // Kaleidofin collect API: an operating unit fetches a customer's bills and reports the payment.
-// Sandbox: `npx pnpm mock` (kaleidofin-collect on http://127.0.0.1:4011), then
-// `node packages/client/examples/kaleidofin-collect.ts`.
+// Mock: `npx pnpm mock` (kaleidofin-collect on http://127.0.0.1:4011), then
+// `node packages/client/examples/kaleidofin-collect.ts`. Stateful sandbox (collect in front of the demo biller):
+// `npx pnpm sandbox`, then `KALEIDOFIN_COLLECT_BASE_URL=http://127.0.0.1:4021 KALEIDOFIN_API_KEY=sandbox-key
+// node packages/client/examples/kaleidofin-collect.ts`.
 import { createKaleidofinCollectClient, isOutcomeUnknown, postKaleidofinPayment, unwrap } from '@bbps-kit/client';
 import { formatRupees, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 
@@ -19,10 +21,11 @@ export async function run(baseUrl = 'http://127.0.0.1:4011', log: (line: string)
   const duePaise = paiseFromKaleidofinRupees(bill.billAmount);
   log(`bill ${bill.systemBillId} (${bill.billName}): ${formatRupees(duePaise)}`);
 
-  // The payment report is sent once; amountPaidPaise goes out as an exact rupee number.
+  // The payment report for that bill is sent once; amountPaidPaise goes out as an exact rupee number. A new
+  // transactionId per payment: reposting one answers the first payment's status, never a second credit.
   const payment = {
-    systemBillId: 19,
-    transactionId: '127829461946',
+    systemBillId: bill.systemBillId,
+    transactionId: `TXN${Date.now()}`,
     amountPaidPaise: duePaise,
     paymentDate: '2020-07-30',
   };
@@ -44,7 +47,8 @@ export async function run(baseUrl = 'http://127.0.0.1:4011', log: (line: string)
 }
 
 if (import.meta.main) {
-  await run().catch((error: unknown) => {
+  // The base URL from KALEIDOFIN_COLLECT_BASE_URL (the sandbox or the biller), else the mock's.
+  await run(process.env.KALEIDOFIN_COLLECT_BASE_URL).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -1,6 +1,7 @@
 // Kaleidofin partner API: call a biller the way Kaleidofin does, to test a biller or from a platform.
-// Sandbox: `npx pnpm mock` (kaleidofin-partner on http://127.0.0.1:4010), then
-// `node packages/client/examples/kaleidofin-partner.ts`.
+// Mock: `npx pnpm mock` (kaleidofin-partner on http://127.0.0.1:4010), then
+// `node packages/client/examples/kaleidofin-partner.ts`. Against the demo biller (`npx pnpm sandbox` starts one on
+// 8080): `KALEIDOFIN_PARTNER_BASE_URL=http://127.0.0.1:8080 PARTNER_API_KEY=demo-kaleidofin-key node …`.
 import { createKaleidofinPartnerClient, HttpError, isOutcomeUnknown, unwrap } from '@bbps-kit/client';
 import { formatRupees, kaleidofinRupeesFromPaise, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 
@@ -44,7 +45,8 @@ export async function run(baseUrl = 'http://127.0.0.1:4010', log: (line: string)
 }
 
 if (import.meta.main) {
-  await run().catch((error: unknown) => {
+  // The base URL from KALEIDOFIN_PARTNER_BASE_URL (the sandbox or the biller), else the mock's.
+  await run(process.env.KALEIDOFIN_PARTNER_BASE_URL).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

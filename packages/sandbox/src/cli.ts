@@ -1,70 +1,197 @@
-// `pnpm sandbox`: the stateful simulators on their fixed ports, in memory (a restart forgets).
-//   pnpm sandbox                 eko-bbps on 4023
-//   pnpm sandbox eko-bbps=5023   override a port
-// Credentials: EKO_DEVELOPER_KEY and EKO_ACCESS_KEY override the demo ones.
+// `pnpm sandbox`: the stateful simulators on their fixed ports, in memory (a restart forgets), and the biller in
+// demo mode as the Kaleidofin partner that collect calls (a child process, stopped with the sandbox).
+//   pnpm sandbox                           kaleidofin-collect 4021, digiledge-agent 4022, eko-bbps 4023, biller 8080
+//   pnpm sandbox eko-bbps=5023 biller=0    override a port (0: any free one)
+//   pnpm sandbox --partner http://host:port   collect calls that partner biller; no biller is started
+// Credentials: EKO_DEVELOPER_KEY, EKO_ACCESS_KEY, DIGILEDGE_API_KEY, KALEIDOFIN_API_KEY override the demo ones;
+// PARTNER_API_KEY is the key collect sends to a --partner biller (default: the demo biller's).
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { billerDemoKeys } from './biller/demo.ts';
+import { createCollectSandbox, defaultCollectApiKey, defaultCollectBillerId } from './collect/app.ts';
+import { collectScripts } from './collect/scripts.ts';
+import { createDigiledgeSandbox, defaultDigiledgeCredentials } from './digiledge/app.ts';
+import { digiledgeScripts } from './digiledge/scripts.ts';
 import { createEkoSandbox, defaultEkoCredentials } from './eko/app.ts';
-import { scripts } from './eko/scripts.ts';
+import { scripts as ekoScripts } from './eko/scripts.ts';
 import { listen, type RunningServer } from './server.ts';
 
-const simulators = ['eko-bbps'] as const;
-type Simulator = (typeof simulators)[number];
-const defaultPorts: Record<Simulator, number> = { 'eko-bbps': 4023 };
+const services = ['kaleidofin-collect', 'digiledge-agent', 'eko-bbps', 'biller'] as const;
+type Service = (typeof services)[number];
+const defaultPorts: Record<Service, number> = {
+  'kaleidofin-collect': 4021,
+  'digiledge-agent': 4022,
+  'eko-bbps': 4023,
+  biller: 8080,
+};
 
-function parseArgs(argv: string[]): Record<Simulator, number> {
+function parseArgs(argv: string[]): { ports: Record<Service, number>; partner: string | undefined } {
   const ports = { ...defaultPorts };
-  const isSimulator = (name: string): name is Simulator => (simulators as readonly string[]).includes(name);
-  for (const arg of argv) {
+  let partner: string | undefined;
+  const isService = (name: string): name is Service => (services as readonly string[]).includes(name);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
     if (arg === '--') continue;
+    if (arg === '--partner' || arg.startsWith('--partner=')) {
+      partner = arg === '--partner' ? argv[++i] : arg.slice('--partner='.length);
+      if (!partner || !URL.canParse(partner) || !/^https?:$/.test(new URL(partner).protocol)) {
+        throw new Error(`cannot read --partner "${partner ?? ''}": give the partner biller's http(s) URL`);
+      }
+      partner = partner.replace(/\/+$/, '');
+      continue;
+    }
     const [name, port] = arg.split('=');
-    if (!name || !isSimulator(name) || !port || !/^\d+$/.test(port) || Number(port) > 65_535) {
-      throw new Error(`cannot read "${arg}": use <simulator>=<port>; simulators: ${simulators.join(', ')}`);
+    if (!name || !isService(name) || !port || !/^\d+$/.test(port) || Number(port) > 65_535) {
+      throw new Error(`cannot read "${arg}": use <name>=<port> or --partner URL; names: ${services.join(', ')}`);
     }
     ports[name] = Number(port);
   }
-  return ports;
+  return { ports, partner };
 }
 
-let ports: Record<Simulator, number>;
+let args: ReturnType<typeof parseArgs>;
 try {
-  ports = parseArgs(process.argv.slice(2));
+  args = parseArgs(process.argv.slice(2));
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
 }
 
-const credentials = {
-  developerKey: process.env.EKO_DEVELOPER_KEY || defaultEkoCredentials.developerKey,
-  accessKey: process.env.EKO_ACCESS_KEY || defaultEkoCredentials.accessKey,
+const env = (name: string) => process.env[name] || undefined;
+const eko = {
+  developerKey: env('EKO_DEVELOPER_KEY') ?? defaultEkoCredentials.developerKey,
+  accessKey: env('EKO_ACCESS_KEY') ?? defaultEkoCredentials.accessKey,
 };
+const digiledge = {
+  ...defaultDigiledgeCredentials,
+  apiKey: env('DIGILEDGE_API_KEY') ?? defaultDigiledgeCredentials.apiKey,
+};
+const collectKey = env('KALEIDOFIN_API_KEY') ?? defaultCollectApiKey;
+// A key of one's own is a secret: name where it came from, never print it.
+const shown = (variable: string, demo: string) => (env(variable) ? `(from ${variable})` : demo);
+
 const running: RunningServer[] = [];
+let biller: ChildProcess | undefined;
 let stopping = false;
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(running.map((server) => server.close()));
+  const child = biller;
+  const childExited =
+    child && child.exitCode === null && child.signalCode === null
+      ? new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      : Promise.resolve();
+  if (child?.pid !== undefined && child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all([...running.map((server) => server.close()), childExited]);
   process.exit(code);
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-try {
-  const eko = await createEkoSandbox({ credentials });
-  running.push(await listen(eko.app, ports['eko-bbps']));
-} catch (error) {
-  console.error(`eko-bbps: ${(error as Error).message}`);
-  await stopAll(1);
+/** The demo biller in a child process; its URL once it listens. */
+function startBiller(port: number): Promise<string> {
+  const child = fork(fileURLToPath(new URL('./biller/child.ts', import.meta.url)), [], {
+    env: { ...process.env, BILLER_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  biller = child;
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { listening?: number; failed?: string }) => {
+      if (message.listening !== undefined) resolve(`http://127.0.0.1:${message.listening}`);
+      else reject(new Error(message.failed ?? 'the biller did not start'));
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`the biller exited (${code})`));
+      // A biller that dies while the sandbox runs takes collect's partner with it: say so, and stop.
+      if (!stopping) {
+        console.error(`biller: exited (${code}); stopping the sandbox`);
+        void stopAll(1);
+      }
+    });
+  });
 }
 
-const [eko] = running as [RunningServer];
-console.log('\nbbps-kit sandbox: stateful simulators, in memory (Ctrl-C stops them)\n');
-console.log(`${'simulator'.padEnd(12)} ${'url'.padEnd(26)} credentials`);
-console.log(
-  `${'eko-bbps'.padEnd(12)} ${eko.url.padEnd(26)} developer_key ${credentials.developerKey}, access key ${
-    // An access key of one's own is a secret: name where it came from, never print it.
-    process.env.EKO_ACCESS_KEY ? '(from EKO_ACCESS_KEY)' : credentials.accessKey
-  }`,
+async function start(name: Service, run: () => Promise<RunningServer>): Promise<RunningServer> {
+  try {
+    const server = await run();
+    running.push(server);
+    return server;
+  } catch (error) {
+    console.error(`${name}: ${(error as Error).message}`);
+    await stopAll(1);
+    throw error;
+  }
+}
+
+// The biller is the slowest to start (its database): it goes first, the simulators start meanwhile.
+const partnerUrl = args.partner ? Promise.resolve(args.partner) : startBiller(args.ports.biller);
+const [ekoServer, digiledgeServer] = await Promise.all([
+  start('eko-bbps', async () => listen((await createEkoSandbox({ credentials: eko })).app, args.ports['eko-bbps'])),
+  start('digiledge-agent', async () =>
+    listen((await createDigiledgeSandbox({ credentials: digiledge })).app, args.ports['digiledge-agent']),
+  ),
+]);
+let partner: string;
+try {
+  partner = await partnerUrl;
+} catch (error) {
+  console.error(`biller: ${(error as Error).message}`);
+  await stopAll(1);
+  throw error;
+}
+const partnerKey = args.partner
+  ? (env('PARTNER_API_KEY') ?? billerDemoKeys.kaleidofinApiKey)
+  : billerDemoKeys.kaleidofinApiKey;
+const collectServer = await start('kaleidofin-collect', async () =>
+  listen(
+    (await createCollectSandbox({ apiKey: collectKey, partner: { baseUrl: partner, apiKey: partnerKey } })).app,
+    args.ports['kaleidofin-collect'],
+  ),
 );
-console.log('\nScripted outcomes by the last four characters of utility_acc_no:');
-for (const [suffix, script] of Object.entries(scripts)) console.log(`  …${suffix}  ${script.summary}`);
-console.log('  other   the payment succeeds at once');
-console.log('Header x-sandbox-delay-ms: N (at most 60000) delays any answer.');
+
+const rows: [string, string, string][] = [
+  [
+    'kaleidofin-collect',
+    collectServer.url,
+    `x-api-key ${shown('KALEIDOFIN_API_KEY', collectKey)}; billerId ${defaultCollectBillerId}`,
+  ],
+  [
+    'digiledge-agent',
+    digiledgeServer.url,
+    `x-api-key ${shown('DIGILEDGE_API_KEY', digiledge.apiKey)}; tenantId ${digiledge.tenantId}`,
+  ],
+  [
+    'eko-bbps',
+    ekoServer.url,
+    `developer_key ${eko.developerKey}, access key ${shown('EKO_ACCESS_KEY', eko.accessKey)}`,
+  ],
+  args.partner
+    ? [
+        'partner',
+        partner,
+        `collect's partner biller (x-api-key ${shown('PARTNER_API_KEY', partnerKey)}); not started here`,
+      ]
+    : [
+        'biller',
+        partner,
+        `demo mode: Kaleidofin x-api-key ${billerDemoKeys.kaleidofinApiKey}; EBPP client-key ${billerDemoKeys.ebppClientKey}, api-key ${billerDemoKeys.ebppApiKey}`,
+      ],
+];
+const lines = [
+  '',
+  'bbps-kit sandbox: stateful simulators, in memory (Ctrl-C stops them all)',
+  '',
+  `${'service'.padEnd(19)} ${'url'.padEnd(26)} credentials`,
+  ...rows.map(([name, url, credentials]) => `${name.padEnd(19)} ${url.padEnd(26)} ${credentials}`),
+  '',
+  'Scripted outcomes (magic values): the last four characters of Eko utility_acc_no, Digiledge',
+  "customerParams[0].value, Kaleidofin collect's transactionId (0009: an identifierValue):",
+  ...['0001', '0002', '0003', '0004', '0005', '0009'].flatMap((suffix) => [
+    `  …${suffix}  eko: ${ekoScripts[suffix]?.summary}`,
+    `         digiledge: ${digiledgeScripts[suffix]?.summary}`,
+    `         collect: ${collectScripts[suffix]?.summary}`,
+  ]),
+  '  other   the payment succeeds',
+  'Header x-sandbox-delay-ms: N (at most 60000) delays any answer.',
+];
+console.log(lines.join('\n'));
