@@ -51,19 +51,24 @@ let mock: RunningPrism;
 let biller: { url: string; server: ReturnType<typeof serve>; db: Db } | undefined;
 
 beforeAll(async () => {
-  await sh(bin('pnpm'), [...packages.flatMap((p) => ['--filter', `@bbps-kit/${p}`]), 'build'], root, minutes(4));
-  await Promise.all(
-    packages.map(async (p) => {
-      const { stdout } = await sh(bin('pnpm'), ['pack', '--pack-destination', packs], join(root, 'packages', p));
-      tarballs[p] = stdout.trim().split('\n').at(-1) as string;
-    }),
-  );
-  // Resolve each Node binary once (npx caches the `node` package) and run it directly afterwards.
-  for (const major of ['22', '24', '22.12'] as const) {
+  const buildAndPack = async () => {
+    await sh(bin('pnpm'), [...packages.flatMap((p) => ['--filter', `@bbps-kit/${p}`]), 'build'], root, minutes(4));
+    await Promise.all(
+      packages.map(async (p) => {
+        const { stdout } = await sh(bin('pnpm'), ['pack', '--pack-destination', packs], join(root, 'packages', p));
+        tarballs[p] = stdout.trim().split('\n').at(-1) as string;
+      }),
+    );
+  };
+  // Resolve each Node binary once (npx caches the `node` package) and run it directly afterwards. npx mostly waits
+  // on the registry, so it runs beside the build (CPU) instead of after it: about 20 s less on a loaded machine.
+  const resolveNode = async (major: keyof typeof nodes) => {
     const { stdout } = await sh('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], work, minutes(4));
     nodes[major] = stdout.trim().split('\n').at(-1) as string;
-  }
+  };
+  const started = Promise.all([buildAndPack(), resolveNode('22'), resolveNode('24'), resolveNode('22.12')]);
   mock = await startMock('eko-bbps');
+  await started;
 }, minutes(10));
 
 afterAll(async () => {
@@ -167,7 +172,7 @@ describe('a project outside the workspace', () => {
       writeFileSync(join(project, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files: ['main.ts'] }));
   }, minutes(6));
 
-  it('installs the three tarballs with npm, each with real dependencies and no TypeScript source', async () => {
+  it('installs the four tarballs with npm, each with real dependencies and no TypeScript source', async () => {
     for (const p of packages) {
       const installed = JSON.parse(readFileSync(join(project, 'node_modules/@bbps-kit', p, 'package.json'), 'utf8'));
       expect(installed.version).toMatch(/^\d+\.\d+\.\d+/);

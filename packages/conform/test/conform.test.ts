@@ -47,6 +47,16 @@ async function conform(
   return { code, out: out.join('\n'), err: err.join('\n'), verdict };
 }
 
+/** The shipped demo fixtures of a contract, edited by `edit`, written to a fresh temporary file: its path. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit the parsed JSON freely; the kit validates the result.
+async function editedFixtures(contract: 'kaleidofin-partner' | 'ebpp-mpa', edit: (fixtures: any) => void) {
+  const fixtures = JSON.parse(await readFile(new URL(`../fixtures/demo.${contract}.json`, import.meta.url), 'utf8'));
+  edit(fixtures);
+  const file = join(await mkdtemp(join(tmpdir(), 'conform-')), 'fixtures.json');
+  await writeFile(file, JSON.stringify(fixtures));
+  return file;
+}
+
 const kaleidofinKeys = { 'x-api-key': demoKeys.kaleidofinApiKey };
 const ebppKeys = { 'client-key': demoKeys.ebppClientKey, 'api-key': demoKeys.ebppApiKey };
 
@@ -200,10 +210,9 @@ describe('amount limits (EBPP)', () => {
         "UPDATE accounts SET min_payment_paise = 10000, max_payment_paise = 150000 WHERE account_number = 'LN-AY1234'",
       );
     };
-    const fixtures = JSON.parse(await readFile(new URL('../fixtures/demo.ebpp-mpa.json', import.meta.url), 'utf8'));
-    fixtures.customers[0].accounts[0].limits = { minimum: '100.00', maximum: '1500.00' };
-    const file = join(await mkdtemp(join(tmpdir(), 'conform-')), 'fixtures.json');
-    await writeFile(file, JSON.stringify(fixtures));
+    const file = await editedFixtures('ebpp-mpa', (fixtures) => {
+      fixtures.customers[0].accounts[0].limits = { minimum: '100.00', maximum: '1500.00' };
+    });
     const run = await conform(['ebpp-mpa', '--fixtures', file, '--only', 'amount-limits'], undefined, setup);
     expect(run.out).toMatch(
       /PASS {2}amount-limits.LN-AY1234 +2 payments outside the limits refused, 100.00 and 1500.00/,
@@ -285,18 +294,13 @@ describe('every exactness', () => {
     for (const [bill, value] of Object.entries(exactness))
       await db.query('UPDATE bills SET exactness = $1 WHERE partner_bill_id = $2', [value, bill]);
   };
-  async function fixturesFile(): Promise<string> {
-    const fixtures = JSON.parse(
-      await readFile(new URL('../fixtures/demo.kaleidofin-partner.json', import.meta.url), 'utf8'),
-    ) as { customers: { bills: { partnerBillId: keyof typeof exactness; exactness: string; pay: boolean }[] }[] };
-    for (const bill of fixtures.customers.flatMap((c) => c.bills)) {
-      bill.exactness = exactness[bill.partnerBillId];
-      bill.pay = true;
-    }
-    const file = join(await mkdtemp(join(tmpdir(), 'conform-')), 'fixtures.json');
-    await writeFile(file, JSON.stringify(fixtures));
-    return file;
-  }
+  const fixturesFile = () =>
+    editedFixtures('kaleidofin-partner', (fixtures) => {
+      for (const bill of fixtures.customers.flatMap((c: { bills: unknown[] }) => c.bills)) {
+        bill.exactness = exactness[bill.partnerBillId as keyof typeof exactness];
+        bill.pay = true;
+      }
+    });
 
   it('EXACT_UP, EXACT_DOWN and ANY bills pass on the real biller', async () => {
     const run = await conform(
@@ -373,14 +377,10 @@ describe('arguments and fixtures', () => {
   });
 
   it('a bad fixtures file is refused (exit 2) naming each bad entry', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'conform-'));
-    const file = join(dir, 'fixtures.json');
-    const fixtures = JSON.parse(
-      await readFile(new URL('../fixtures/demo.kaleidofin-partner.json', import.meta.url), 'utf8'),
-    );
-    fixtures.customers[0].bills[1].exactness = 'SOMETIMES';
-    delete fixtures.missingBillId;
-    await writeFile(file, JSON.stringify(fixtures));
+    const file = await editedFixtures('kaleidofin-partner', (fixtures) => {
+      fixtures.customers[0].bills[1].exactness = 'SOMETIMES';
+      delete fixtures.missingBillId;
+    });
     const refused = await run('kaleidofin-partner', '--url', 'http://127.0.0.1:9', '--fixtures', file);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('customers[0].bills[1].exactness');
