@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { marked } from 'marked';
 import { contracts } from './contracts.mjs';
+import { writePostman } from './postman.mjs';
 
 const execFileAsync = promisify(execFile);
 const specsRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -132,9 +133,11 @@ async function buildContract(contract, specsDir, outDir, scratchDir) {
     if (html.includes(forbidden)) throw new Error(`${htmlFile} still contains ${forbidden}`);
   }
   await writeFile(htmlFile, html);
+  const postman = await writePostman(document, contract.api, outDir);
 
   return {
     ...contract,
+    postman,
     title: document.info?.title ?? contract.api,
     version: document.info?.version ?? '',
     operations: countOperations(document),
@@ -216,6 +219,17 @@ ${items}
 `;
 }
 
+/** The Postman cell of a contract's row: its collection, then an environment per place it runs locally. */
+function renderPostman(entry) {
+  if (!entry.postman) return '          <td></td>';
+  const link = (href, text) =>
+    `<a href="${escapeHtml(href)}" type="application/json">${text}<span class="sr-only"> for ${escapeHtml(entry.title)}</span></a>`;
+  const environments = entry.postman.environments
+    .map(({ target, file }) => link(file, `${escapeHtml(target)} environment`))
+    .join(', ');
+  return `          <td>${link(entry.postman.collection, 'Collection')}; ${environments}</td>`;
+}
+
 export function renderIndex(entries, references = []) {
   const rows = entries
     .map(
@@ -229,6 +243,7 @@ export function renderIndex(entries, references = []) {
           <td class="num">${entry.operations}</td>
           <td><a href="${escapeHtml(entry.html)}">Docs<span class="sr-only"> for ${escapeHtml(entry.title)}</span></a></td>
           <td><a href="${escapeHtml(entry.yaml)}" type="application/yaml">YAML<span class="sr-only"> of ${escapeHtml(entry.title)}</span></a></td>
+${renderPostman(entry)}
         </tr>`,
     )
     .join('\n');
@@ -258,6 +273,7 @@ ${pageStyle}</head>
             <th scope="col">Operations</th>
             <th scope="col">Reference</th>
             <th scope="col">Bundled spec</th>
+            <th scope="col">Postman</th>
           </tr>
         </thead>
         <tbody>

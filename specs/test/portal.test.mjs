@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { contracts } from '../scripts/contracts.mjs';
 import { resolvePortalFile } from '../scripts/portal-files.mjs';
+import { securityHeaders, targetsOf } from '../scripts/postman.mjs';
 
 const execFileAsync = promisify(execFile);
 const specsRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -266,6 +267,28 @@ describe('docs portal', () => {
     for (const href of hrefs) {
       assert.ok(!isRemote(href), `index links only inside the portal: ${href}`);
       assert.ok(existsSync(join(outDir, href)), `${href} exists`);
+    }
+  });
+
+  test('each contract row links its Postman collection and an environment per local target', async () => {
+    const index = await readFile(join(outDir, 'index.html'), 'utf8');
+    for (const { api } of contracts) {
+      const row = new RegExp(`<tr id="${api}">([\\s\\S]*?)</tr>`).exec(index)?.[1] ?? '';
+      assert.match(row, new RegExp(`href="postman/${api}\\.postman_collection\\.json"`));
+      const targets = [...row.matchAll(/href="postman\/[^.]+\.([a-z]+)\.postman_environment\.json"/g)].map(
+        ([, t]) => t,
+      );
+      assert.deepEqual(targets, targetsOf(api));
+      const collection = JSON.parse(await readFile(join(outDir, 'postman', `${api}.postman_collection.json`), 'utf8'));
+      const { document } = bundled.get(api);
+      const requests = collection.item.flatMap((folder) => folder.item);
+      assert.equal(requests.length, operationsOf(document).length, `${api}: one request per operation`);
+      // Every header of the security requirement on every request (the converter alone keeps only the first).
+      for (const request of requests) {
+        const keys = request.request.header.map((h) => h.key);
+        for (const name of securityHeaders(document)) assert.ok(keys.includes(name), `${api} ${request.name}: ${name}`);
+      }
+      assert.equal(collection.auth, undefined);
     }
   });
 
