@@ -31,7 +31,7 @@ afterAll(async () => {
   await biller?.close();
 });
 
-const fetchBills = (identifiers: unknown, billerId = 'AYFIN0000001') =>
+const fetchBills = (identifiers: object, billerId = 'AYFIN0000001') =>
   call('fetchCustomerBills', `/bills/fetch/${billerId}`, json(identifiers));
 const status = (id: number | string) => call('getBillStatus', `/bills/status/${id}`);
 let txns = 0;
@@ -57,7 +57,7 @@ async function ebppBalance(): Promise<string> {
 
 describe('collect in front of the demo biller', () => {
   it('the seed’s request (name vishakha, consumerId AY1234) returns the seed’s two bills', async () => {
-    const answer = await fetchBills(example('SeedFetchCustomerBillsRequest'));
+    const answer = await fetchBills(example<object>('SeedFetchCustomerBillsRequest'));
     expect(answer.status).toBe(200);
     // The partner names its bills without a space (JuneInstallment); the collect seed prints one. Both are free text.
     const withoutNames = (bills: { billName: string }[]) => bills.map(({ billName: _, ...rest }) => rest);

@@ -33,7 +33,7 @@ export async function contractCaller(api: ApiName, base: () => string, headers: 
   };
 }
 
-export const json = (body: unknown, init: RequestInit = {}): RequestInit => ({
+export const json = (body: object, init: RequestInit = {}): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
   ...init,
