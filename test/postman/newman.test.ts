@@ -1,10 +1,12 @@
 // The portal's Postman collections, run by newman (as a library) exactly as an integrator would run them: every
-// request of every collection, with the environment the portal ships for that place, against the stateful
-// sandbox (Eko; Digiledge and Kaleidofin collect once the sandbox exports them) and against the biller in demo mode
-// (kaleidofin-partner, ebpp-mpa). Each request's own test (the documented status, a JSON answer) must pass, and each
+// request of every collection, with the environment the portal ships for that place, against `pnpm sandbox` (Eko,
+// Digiledge, Kaleidofin collect) and the demo biller it starts (kaleidofin-partner, ebpp-mpa). Each request's own test (the documented status, a JSON answer) must pass, and each
 // answer must be valid against the contract. The environments' values are also checked against the constants of
 // the packages that own them, since specs/ cannot import those packages.
-import { buildApp, createLogger, demoKeys, openPglite, prepareDatabase } from '@bbps-kit/biller';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoKeys } from '@bbps-kit/biller';
 import { type ApiName, Contract } from '@bbps-kit/contracts/validator';
 import { defaultMockPorts } from '@bbps-kit/mocks';
 import * as sandbox from '@bbps-kit/sandbox';
@@ -19,10 +21,6 @@ import newman from 'newman';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Target = 'sandbox' | 'biller';
-interface Served {
-  url: string;
-  close(): Promise<void>;
-}
 
 interface Executed {
   name: string;
@@ -144,40 +142,63 @@ describe('the environments the portal ships', () => {
   });
 });
 
+/**
+ * `pnpm sandbox` as an integrator runs it, on free ports: the three simulators and the demo biller (a child
+ * process) that collect calls as its partner, which also answers kaleidofin-partner and ebpp-mpa.
+ */
+async function startSandbox(): Promise<{ urls: Record<string, string>; stop(): Promise<void> }> {
+  const cli = join(dirname(fileURLToPath(import.meta.resolve('@bbps-kit/sandbox'))), 'cli.ts');
+  const child = spawn(process.execPath, [cli, 'kaleidofin-collect=0', 'digiledge-agent=0', 'eko-bbps=0', 'biller=0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  const urls = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox not ready after 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = Object.fromEntries(
+        [...output.matchAll(/^(kaleidofin-collect|digiledge-agent|eko-bbps|biller)\s+(http:\/\/\S+)/gm)].map(
+          ([, name, url]) => [name, url],
+        ),
+      );
+      if (Object.keys(found).length === 4) {
+        clearTimeout(timer);
+        resolve(found as Record<string, string>);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}):\n${output}`)));
+  });
+  return {
+    urls,
+    stop: async () => {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGINT');
+      await exited;
+    },
+  };
+}
+
 describe('newman runs every collection', () => {
-  let biller: Served;
-  let eko: Served;
+  let running: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  const url = (name: string) => running?.urls[name] as string;
 
   beforeAll(async () => {
-    const db = await openPglite();
-    await prepareDatabase(db, { demo: true });
-    const app = buildApp({
-      db,
-      config: {
-        kaleidofinApiKeys: [demoKeys.kaleidofinApiKey],
-        ebppClientKey: demoKeys.ebppClientKey,
-        ebppApiKeys: [demoKeys.ebppApiKey],
-      },
-      logger: createLogger(() => {}),
-    });
-    const served = await sandbox.listen(app, 0);
-    biller = {
-      url: served.url,
-      close: async () => {
-        await served.close();
-        await db.close();
-      },
-    };
-    eko = await sandbox.listen((await sandbox.createEkoSandbox()).app, 0);
-  });
+    running = await startSandbox();
+  }, 90_000);
   afterAll(async () => {
-    await Promise.all([biller?.close(), eko?.close()]);
+    await running?.stop();
   });
 
   it('eko-bbps against the sandbox, signed by the collection', () =>
-    expectCollectionPasses('eko-bbps', 'sandbox', eko.url));
+    expectCollectionPasses('eko-bbps', 'sandbox', url('eko-bbps')));
+  it('digiledge-agent against the sandbox', () =>
+    expectCollectionPasses('digiledge-agent', 'sandbox', url('digiledge-agent')));
+  it('kaleidofin-collect against the sandbox (and through it the demo biller)', () =>
+    expectCollectionPasses('kaleidofin-collect', 'sandbox', url('kaleidofin-collect')));
   it('kaleidofin-partner against the demo biller', () =>
-    expectCollectionPasses('kaleidofin-partner', 'biller', biller.url));
+    expectCollectionPasses('kaleidofin-partner', 'biller', url('biller')));
   it('ebpp-mpa against the demo biller (client-key and api-key both sent)', () =>
-    expectCollectionPasses('ebpp-mpa', 'biller', biller.url));
+    expectCollectionPasses('ebpp-mpa', 'biller', url('biller')));
 });
