@@ -53,4 +53,6 @@ console.log('\nbbps-kit sandbox: Prism mocks serving the contracts’ examples (
 console.log(`${'contract'.padEnd(20)} url`);
 for (const mock of running) console.log(`${mock.api.padEnd(20)} ${mock.url}`);
 console.log('\nChoose another example or status with a header, e.g. `Prefer: code=404` or `Prefer: example=<name>`.');
-console.log('A request that breaks the contract gets a 400 in its envelope naming the field; a Prism that dies is restarted.');
+console.log(
+  'A request that breaks the contract gets a 400 in its envelope naming the field; a Prism that dies is restarted.',
+);
