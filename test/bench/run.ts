@@ -1,7 +1,7 @@
 // `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
 // Every server and load generator runs in a process of its own; each figure is the median of several timed
 // rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only
-// a,floor,b,c,d,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
+// a,floor,b,peer,c,d,e2m,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
 // BENCH_CONNECTIONS, BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use),
 // BENCH_BILLER_MAIN.
 import { readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ const timing = {
   roundSec: env('BENCH_ROUND_SEC', flags.quick ? 3 : 10),
 };
 const connections = env('BENCH_CONNECTIONS', 32);
-const scenarios = new Set((flags.only ?? 'a,floor,b,c,d,e,10k,client').split(','));
+const scenarios = new Set((flags.only ?? 'a,floor,b,peer,c,d,e2m,e,10k,client').split(','));
 
 const book1m: Book = { label: '1m', customers: 100_000, billsPerCustomer: 10 };
 const book10k: Book = { label: '10k', customers: 1_000, billsPerCustomer: 10 };
@@ -111,13 +111,14 @@ async function measure(
   what: string,
   target: { server: Server; postgres: boolean },
   spec: Omit<LoadSpec, keyof typeof timing | 'connections'>,
+  roundTiming: typeof timing = timing,
 ) {
   const body = spec.bodies?.[0]?.replaceAll('{{id}}', '1');
   await expectOk(spec.url, { method: spec.method, headers: spec.headers, ...(body ? { body } : {}) });
   console.log(`  measuring ${key}: ${what}`);
   const before = await cpuSnapshot(target.server, target.postgres);
   // The probe above used id 1; the load's ids start after it.
-  const result = await runLoad({ ...spec, ...timing, connections, firstId: 2 });
+  const result = await runLoad({ ...spec, ...roundTiming, connections, firstId: 2 });
   const after = await cpuSnapshot(target.server, target.postgres);
   const perAnswer = (ms: number) => (ms * 1000) / result.answers;
   const cpu = {
@@ -155,11 +156,12 @@ async function main(): Promise<void> {
   const bodies10k = fetchBillsBodies(book10k, 10_000);
 
   console.log('datasets:');
-  const url1m = scenarios.has('b') || scenarios.has('floor') ? await postgresBook(db1m, book1m) : '';
+  const url1m = ['b', 'floor', 'peer'].some((key) => scenarios.has(key)) ? await postgresBook(db1m, book1m) : '';
   const url10k = scenarios.has('10k') ? await postgresBook(db10k, book10k) : '';
   const pgliteDir = join(benchDir, 'pglite-1m');
   if (scenarios.has('c')) await pgliteBook(pgliteDir, book1m);
-  const postingUrl = scenarios.has('e') ? await postgresBook(postingDatabase, postingBook, false) : '';
+  const postingUrl =
+    scenarios.has('e') || scenarios.has('e2m') ? await postgresBook(postingDatabase, postingBook, false) : '';
   removeCsvFiles();
   for (const [label, url, body] of [
     ['1M', url1m, bodies1m[0]],
@@ -208,6 +210,21 @@ async function main(): Promise<void> {
   if (scenarios.has('b')) {
     await billerFetchBills('b', 'biller fetchBills, PostgreSQL, 1M bills', { DATABASE_URL: url1m }, bodies1m);
   }
+  if (scenarios.has('peer')) {
+    const peer = await startServer({
+      name: 'fastify-peer',
+      args: [new URL('./servers/fastify-peer.ts', import.meta.url).pathname],
+      env: { DATABASE_URL: url1m, API_KEY: keys.kaleidofin, PROBE_BODY: bodies1m[0] },
+      ready: /listening on (\S+)/,
+    });
+    await measure(
+      'peer',
+      'hand-written peer: Fastify 5 + pg, same statement, JSON-schema body, key check, pino, 1M bills',
+      { server: peer, postgres: true },
+      { url: `${peer.url}/bills/fetchBills`, method: 'POST', headers: fetchBillsHeaders, bodies: bodies1m },
+    );
+    await peer.stop();
+  }
   if (scenarios.has('10k')) {
     const what = 'biller fetchBills, PostgreSQL, 10k bills';
     await billerFetchBills('b10k', what, { DATABASE_URL: url10k }, bodies10k);
@@ -236,20 +253,34 @@ async function main(): Promise<void> {
     await mock.stop();
   }
 
-  if (scenarios.has('e')) {
+  if (scenarios.has('e') || scenarios.has('e2m')) {
     const biller = await startBiller('biller-postgres-posting', { DATABASE_URL: postingUrl });
     const example = await contractExample('ebpp-mpa', 'postPayment', 'PaymentPostingRequest');
-    await measure(
-      'e',
-      'biller EBPP paymentposting, PostgreSQL, committed',
-      { server: biller, postgres: true },
-      {
-        url: `${biller.url}/paymentposting`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'client-key': keys.ebppClient, 'api-key': keys.ebpp },
-        bodies: postingBodies(postingBook, 10_000, example),
-      },
-    );
+    const postings = {
+      url: `${biller.url}/paymentposting`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'client-key': keys.ebppClient, 'api-key': keys.ebpp },
+      bodies: postingBodies(postingBook, 10_000, example),
+    } as const;
+    if (scenarios.has('e2m')) {
+      // Two minutes of postings on one biller, from an empty payments table, in rounds of 10 s: does the rate hold as
+      // the ledger grows (no cached plan from the empty tables seq-scanning them), with no connection recycling?
+      const what = 'biller EBPP paymentposting, 2 minutes from empty, rounds of 10 s';
+      await measure('e2m', what, { server: biller, postgres: true }, postings, {
+        warmupSec: 0,
+        rounds: 12,
+        roundSec: 10,
+      });
+    }
+    // After e2m, when both run: on a ledger that already holds its postings.
+    if (scenarios.has('e')) {
+      await measure(
+        'e',
+        'biller EBPP paymentposting, PostgreSQL, committed',
+        { server: biller, postgres: true },
+        postings,
+      );
+    }
     await biller.stop();
     const posted = await countPayments(postingUrl);
     console.log(`  (${posted} payments committed in ${postingDatabase})`);
@@ -340,10 +371,20 @@ function printRatios(): void {
   line('b/a req/s (biller on PostgreSQL / bare Hono)', b && a && b.rps / a.rps, '≥ 0.6', (v) => v >= 0.6);
   const floor = figures('floor');
   line('floor/a req/s (one PostgreSQL round trip / bare Hono)', floor && a && floor.rps / a.rps, '', () => true);
-  line('b/floor req/s (biller / one PostgreSQL round trip)', b && floor && b.rps / floor.rps, '', () => true);
+  line('b/floor req/s (biller / one PostgreSQL round trip)', b && floor && b.rps / floor.rps, '≥ 0.6', (v) => v >= 0.6);
+  const peer = figures('peer');
+  line('b/peer req/s (biller / hand-written Fastify + pg)', b && peer && b.rps / peer.rps, '≥ 1', (v) => v >= 1);
   line('b/d req/s (biller / Prism mock)', b && d && b.rps / d.rps, '≥ 10', (v) => v >= 10, 1);
   line('c/b req/s (PGlite / PostgreSQL)', c && b && c.rps / b.rps, '', () => true);
-  line('e/pgbench req/s (postings / single-row inserts)', e && bench && e.rps / bench.rps, '', () => true, 3);
+  line('e/pgbench req/s (postings / single-row inserts)', e && bench && e.rps / bench.rps, '≥ 0.2', (v) => v >= 0.2, 3);
+  const growth = rows.find((r) => r.key === 'e2m')?.result.rounds;
+  const [firstRound, lastRound] = [growth?.[0], growth?.at(-1)];
+  line(
+    'e2m last / first 10 s round, postings/s',
+    firstRound && lastRound && lastRound.rps / firstRound.rps,
+    '≥ 0.9',
+    (v) => v >= 0.9,
+  );
   line('p99 at 1M / p99 at 10k bills', b && b10k && b.p99 / b10k.p99, '≤ 1.5', (v) => v <= 1.5);
   const pgCpu = (key: string) => rows.find((r) => r.key === key)?.cpu.postgres;
   const [pg1m, pg10k] = [pgCpu('b'), pgCpu('b10k')];
@@ -380,7 +421,10 @@ async function cleanUp(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await stopAll();
-  await Promise.all([dropDatabase(postingDatabase), dropDatabase(pgbenchDatabase)]).catch(() => {});
+  // Only what this run created: another run (another scenario) may be using them.
+  if (scenarios.has('e') || scenarios.has('e2m')) {
+    await Promise.all([dropDatabase(postingDatabase), dropDatabase(pgbenchDatabase)]).catch(() => {});
+  }
   removeCsvFiles();
 }
 
