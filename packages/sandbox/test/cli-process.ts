@@ -6,8 +6,16 @@ import { expect } from 'vitest';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
+const started = new Set<ReturnType<typeof spawn>>();
+
+/** For afterAll: stops, by its pid, every sandbox a test started and did not stop (a failed test's). */
+export function stopStarted(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+}
+
 export function start(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  started.add(child);
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk) => {

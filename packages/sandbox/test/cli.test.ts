@@ -3,8 +3,10 @@
 // with exit code 0. These runs name a partner (`--partner`), so no biller is started; the biller child's life is
 // proven in examples.test.ts, which runs the client's examples against a whole sandbox.
 import { ekoSecretKey } from '@bbps-kit/client';
-import { describe, expect, it } from 'vitest';
-import { start, urlOf } from './cli-process.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { start, stopStarted, urlOf } from './cli-process.ts';
+
+afterAll(stopStarted);
 
 const ports = ['eko-bbps=0', 'digiledge-agent=0', 'kaleidofin-collect=0', '--partner', 'http://127.0.0.1:9'];
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billerDemoKeys } from '../src/biller/demo.ts';
-import { start, urlOf } from './cli-process.ts';
+import { start, stopStarted, urlOf } from './cli-process.ts';
 
 const examples = fileURLToPath(new URL('../../client/examples/', import.meta.url));
 let sandbox: ReturnType<typeof start>;
@@ -15,9 +15,7 @@ beforeAll(async () => {
   sandbox = start(['eko-bbps=0', 'digiledge-agent=0', 'kaleidofin-collect=0', 'biller=0']);
   table = await sandbox.ready;
 }, 120_000);
-afterAll(() => {
-  if (sandbox.child.exitCode === null && sandbox.child.pid !== undefined) sandbox.child.kill('SIGINT');
-});
+afterAll(stopStarted);
 
 function runExample(
   file: string,
