@@ -188,17 +188,116 @@ function attemptDeadline(timeoutMs: number, callerSignal: AbortSignal | undefine
   };
 }
 
-// Statuses whose response cannot carry a body (new Response refuses one, even empty).
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
-
 /** The same response with its body already read, so that reading it happens under the attempt's deadline. */
 async function withBodyRead(response: Response, url: string): Promise<Response> {
-  const body = await response.arrayBuffer();
+  const bytes = new Uint8Array(await response.arrayBuffer());
   const { status, statusText, headers } = response;
-  const read = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers });
+  const init = { status, statusText, headers };
+  const read = NULL_BODY_STATUSES.has(status) ? new Response(null, init) : new ReadResponse(bytes, response);
   // A constructed Response has an empty url; errors quote the one the answer came from.
   Object.defineProperty(read, 'url', { value: response.url || url });
   return read;
+}
+
+// Statuses whose response cannot carry a body (new Response refuses one, even empty).
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+const utf8 = new TextDecoder();
+
+/**
+ * A Response whose body is already in memory. `text()`, `json()`, `arrayBuffer()` and `bytes()` answer from those
+ * bytes; a Response built around them would put them through a copy and a new stream first, and copy the headers
+ * (together measured +12 µs of CPU per call in `pnpm bench`). What needs a stream (`body`, `blob()`, `formData()`,
+ * `clone()`) gets one from a Response made on demand, from then on the only source of the body, so every member
+ * behaves as a Response's.
+ */
+class ReadResponse extends Response {
+  readonly #bytes: Uint8Array<ArrayBuffer>;
+  readonly #init: ResponseInit & { headers: Headers };
+  #used = false;
+  #streamed: Response | undefined;
+
+  constructor(bytes: Uint8Array<ArrayBuffer>, { status, statusText, headers }: Response) {
+    super(null, { status, statusText });
+    this.#bytes = bytes;
+    this.#init = { status, statusText, headers };
+  }
+
+  #stream(): Response {
+    if (this.#streamed === undefined) {
+      this.#streamed = new Response(this.#bytes, this.#init);
+      // Already read from memory: the stream must be spent too.
+      if (this.#used) void this.#streamed.arrayBuffer();
+    }
+    return this.#streamed;
+  }
+
+  /** The bytes, once: a second read fails as on any Response. */
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#bytes;
+  }
+
+  static {
+    // On the prototype, as Response has them (its types declare them as properties, which a class cannot override).
+    Object.defineProperties(ReadResponse.prototype, {
+      // The answer's own headers, not a copy.
+      headers: {
+        get(this: ReadResponse) {
+          return this.#init.headers;
+        },
+      },
+      body: {
+        get(this: ReadResponse) {
+          return this.#stream().body;
+        },
+      },
+      bodyUsed: {
+        get(this: ReadResponse) {
+          return this.#streamed ? this.#streamed.bodyUsed : this.#used;
+        },
+      },
+      bytes: {
+        async value(this: ReadResponse) {
+          return this.#streamed ? this.#streamed.bytes() : this.#take();
+        },
+      },
+      arrayBuffer: {
+        async value(this: ReadResponse) {
+          if (this.#streamed) return this.#streamed.arrayBuffer();
+          const bytes = this.#take();
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        },
+      },
+      text: {
+        async value(this: ReadResponse) {
+          return this.#streamed ? this.#streamed.text() : utf8.decode(this.#take());
+        },
+      },
+      json: {
+        async value(this: ReadResponse) {
+          return this.#streamed ? this.#streamed.json() : JSON.parse(utf8.decode(this.#take()));
+        },
+      },
+      blob: {
+        value(this: ReadResponse) {
+          return this.#stream().blob();
+        },
+      },
+      formData: {
+        value(this: ReadResponse) {
+          return this.#stream().formData();
+        },
+      },
+      clone: {
+        value(this: ReadResponse) {
+          const clone = this.#stream().clone();
+          Object.defineProperty(clone, 'url', { value: this.url });
+          return clone;
+        },
+      },
+    });
+  }
 }
 
 interface Outgoing {
@@ -240,6 +339,7 @@ const REQUEST_DEFAULTS = {
   referrer: 'about:client',
   referrerPolicy: '',
 } as const;
+const REQUEST_DEFAULT_ENTRIES = Object.entries(REQUEST_DEFAULTS) as [keyof typeof REQUEST_DEFAULTS, string | boolean][];
 
 /**
  * A Request as a RequestInit. The body comes from a clone: openapi-fetch hands the caller's Request to middleware
@@ -252,8 +352,8 @@ function requestInit(request: Request): Record<string, unknown> {
     signal: request.signal,
     body: request.body === null ? null : request.clone().body,
   };
-  for (const [key, byDefault] of Object.entries(REQUEST_DEFAULTS)) {
-    const value = request[key as keyof typeof REQUEST_DEFAULTS];
+  for (const [key, byDefault] of REQUEST_DEFAULT_ENTRIES) {
+    const value = request[key];
     if (value !== byDefault) init[key] = value;
   }
   return init;

@@ -477,3 +477,44 @@ describe('as the fetch of an openapi-fetch client', () => {
     expect(calls.every((c) => !(IDEMPOTENT_HEADER in c.headers))).toBe(true);
   });
 });
+
+describe('the answer, read into memory under the deadline', () => {
+  const answer = () =>
+    new Response('{"status":0,"name":"Ravi ₹"}', {
+      status: 200,
+      statusText: 'OK',
+      headers: { 'content-type': 'application/json', 'x-trace': 't1' },
+    });
+
+  it('reads once, as any Response: the second read fails and bodyUsed says so', async () => {
+    const { transport } = setup([answer()]);
+    const response = await transport(BILL);
+    expect(response).toBeInstanceOf(Response);
+    expect([response.status, response.statusText, response.ok, response.url]).toEqual([200, 'OK', true, BILL]);
+    expect(response.headers.get('x-trace')).toBe('t1');
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.json()).toEqual({ status: 0, name: 'Ravi ₹' });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(() => response.body?.getReader()).toThrow(TypeError);
+  });
+
+  it('gives the same bytes as text, bytes, a stream, a blob and a clone', async () => {
+    const text = '{"status":0,"name":"Ravi ₹"}';
+    const read = async () => (await setup([answer()]).transport(BILL)) as Response;
+    expect(await (await read()).text()).toBe(text);
+    expect(new TextDecoder().decode(await (await read()).bytes())).toBe(text);
+    expect(new TextDecoder().decode(await (await read()).arrayBuffer())).toBe(text);
+    expect(await new Response((await read()).body).text()).toBe(text);
+    const blob = await (await read()).blob();
+    expect([blob.type, await blob.text()]).toEqual(['application/json', text]);
+    const original = await read();
+    const clone = original.clone();
+    expect([await clone.text(), clone.url, await original.text()]).toEqual([text, BILL, text]);
+  });
+
+  it('keeps a 204 bodiless', async () => {
+    const response = await setup([status(204)]).transport(BILL);
+    expect([response.status, response.body, await response.text()]).toEqual([204, null, '']);
+  });
+});
