@@ -178,7 +178,11 @@ export async function startFront(
       }
       let prism: Answer;
       try {
-        prism = await forward(base + rawUrl, method, headers, body, upstreamTimeoutMs);
+        prism = await forward(base + rawUrl, method, headers, body, upstreamTimeoutMs).catch((error: Error) => {
+          // A kept-alive socket Prism closed just as it was reused (ECONNRESET): a mock has no state, send again.
+          if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+          return forward(base + rawUrl, method, headers, body, upstreamTimeoutMs);
+        });
       } catch (error) {
         upstream.failed(base, (error as Error).message);
         return unavailable(response, method, rawUrl);

@@ -156,11 +156,19 @@ function startPrism(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
   });
-  let log = '';
+  // Prism logs every request: chunks are kept and trimmed now and then, not re-concatenated on each one.
+  let chunks: string[] = [];
+  let size = 0;
+  const log = () => {
+    const text = chunks.join('').slice(-maxLogChars);
+    chunks = [text];
+    size = text.length;
+    return text;
+  };
   const running: PrismProcess = {
     api,
     url: '',
-    output: () => log,
+    output: log,
     child,
     pid: child.pid,
     exited: () => child.exitCode !== null || child.signalCode !== null,
@@ -175,12 +183,15 @@ function startPrism(
     const fail = (error: Error) => {
       clearTimeout(timer);
       void stopGroup(child);
-      reject(new Error(`${error.message}\n${log}`));
+      reject(new Error(`${error.message}\n${log()}`));
     };
     const onData = (chunk: Buffer) => {
-      log = (log + stripVTControlCharacters(chunk.toString())).slice(-maxLogChars);
+      const text = stripVTControlCharacters(chunk.toString());
+      chunks.push(text);
+      size += text.length;
+      if (size > 2 * maxLogChars) log();
       if (running.url) return;
-      const ready = log.match(/Prism is listening on (http:\/\/\S+)/);
+      const ready = log().match(/Prism is listening on (http:\/\/\S+)/);
       if (ready?.[1]) {
         clearTimeout(timer);
         running.url = ready[1].replace(/\/$/, '');

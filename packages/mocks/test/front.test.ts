@@ -97,12 +97,17 @@ function mutate(request: ExampleRequest, next: () => number): ExampleRequest {
   }
 }
 
-// The five mocks, started once for every test in this file (each start costs seconds of CPU).
+// The five mocks, started once for every test in this file (each start costs seconds of CPU). What their
+// supervisors say (a restart) goes into the failure messages.
+const supervisor: string[] = [];
 const mocks = new Map<string, { api: string; mock: RunningMock; contract: Contract; requests: ExampleRequest[] }>();
 beforeAll(async () => {
   await Promise.all(
     apiNames.map(async (api) => {
-      const [mock, contract] = await Promise.all([startMock(api, { log: () => {} }), Contract.load(api)]);
+      const [mock, contract] = await Promise.all([
+        startMock(api, { log: (line) => supervisor.push(line) }),
+        Contract.load(api),
+      ]);
       const requests = contract.operations().map((op) => exampleRequest(contract, op));
       mocks.set(api, { api, mock, contract, requests });
     }),
@@ -224,7 +229,7 @@ describe('the five mocks under 10,000 malformed requests', () => {
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    expect(failures.slice(0, 10)).toEqual([]);
+    expect(failures.slice(0, 10), supervisor.join('\n')).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(total);
     // Most mutations break the request; a few happen to leave it valid (a junk header Prism ignores).
     expect(statuses.get(400) ?? 0, JSON.stringify([...statuses])).toBeGreaterThan(total / 2);
