@@ -1,9 +1,10 @@
 // API-key checks for both contracts. Keys are compared by their SHA-256 digests with timingSafeEqual:
 // digests have one length whatever the key's, and every configured key is compared on every request, so the
 // time taken says nothing about how close a guess was nor which key matched.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+// The one-shot hash: createHash().update().digest() cost twice as much, on every request.
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 export type KeyCheck = (presented: string | undefined) => boolean;
 
