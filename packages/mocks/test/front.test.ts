@@ -184,6 +184,15 @@ describe('a 400 names the field that was wrong, in the envelope', () => {
     expect(mock.restarts()).toBe(0);
   });
 
+  it("Prism's own errors (no such path) come in the contract's envelope, not RFC 7807", async () => {
+    const { contract, mock, request } = setup('ebpp-mpa', 'postPayment');
+    const response = await send(mock.url, { ...request, path: '/no/such/path' });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const answer = await json(response);
+    expect(contract.response('postPayment', 404, answer).errors).toEqual([]);
+  });
+
   it('a JSON body that does not parse is a 400 from the front', async () => {
     const { contract, mock, request } = setup('ebpp-mpa', 'postPayment');
     const response = await send(mock.url, { ...request, body: '{"amount": ' });
