@@ -37,6 +37,10 @@ export function paiseFromKaleidofinRupees(n: number): bigint {
 export function kaleidofinRupeesFromPaise(paise: bigint): number {
   const form = 'kaleidofin-rupees';
   assertPaise(paise, form);
+  // Below the limit every amount is carried exactly, and dividing the (exact) integer by 100 is the same correctly
+  // rounded conversion as reading the decimal text: no read-back needed. (The read-back made up most of a
+  // fetchBills answer's money handling, ten bills a response.)
+  if (paise < KALEIDOFIN_EXACT_PAISE_LIMIT) return Number(paise) / 100;
   if (paise > MAX_SAFE_PAISE) throw new MoneyError(form, paise, 'more than Number.MAX_SAFE_INTEGER paise');
   // Decimal text → number is one correctly rounded conversion; the read-back proves nothing was lost.
   const n = Number(rupeeTextFromPaise(paise, false));

@@ -63,6 +63,16 @@ describe('Kaleidofin rupees', () => {
     );
   });
 
+  it('below the limit the number is the one the decimal text reads as (the fast path divides by 100)', () => {
+    fc.assert(
+      fc.property(paise(KALEIDOFIN_EXACT_PAISE_LIMIT - 1n), (p) => {
+        const text = `${p / 100n}.${String(p % 100n).padStart(2, '0')}`;
+        expect(kaleidofinRupeesFromPaise(p)).toBe(Number(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('paise → number either round-trips exactly or throws, up to MAX_SAFE_INTEGER', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: KALEIDOFIN_EXACT_PAISE_LIMIT, max: MAX_SAFE }), (p) => {
