@@ -1,13 +1,16 @@
 // `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
 // Every server and load generator runs in a process of its own; each figure is the median of several timed
 // rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only
-// a,floor,b,peer,c,d,e2m,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
+// a,floor,b,peer,c,d,eko,e2m,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
 // BENCH_CONNECTIONS, BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use),
 // BENCH_BILLER_MAIN.
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ekoSecretKey, ekoTimestamp } from '@bbps-kit/client';
+import { Contract } from '@bbps-kit/contracts/validator';
+import { defaultEkoCredentials } from '@bbps-kit/sandbox';
 import pg from 'pg';
 import {
   adminUrl,
@@ -35,7 +38,7 @@ const timing = {
   roundSec: env('BENCH_ROUND_SEC', flags.quick ? 3 : 10),
 };
 const connections = env('BENCH_CONNECTIONS', 32);
-const scenarios = new Set((flags.only ?? 'a,floor,b,peer,c,d,e2m,e,10k,client').split(','));
+const scenarios = new Set((flags.only ?? 'a,floor,b,peer,c,d,eko,e2m,e,10k,client').split(','));
 
 const book1m: Book = { label: '1m', customers: 100_000, billsPerCustomer: 10 };
 const book10k: Book = { label: '10k', customers: 1_000, billsPerCustomer: 10 };
@@ -253,6 +256,8 @@ async function main(): Promise<void> {
     await mock.stop();
   }
 
+  if (scenarios.has('eko')) await ekoSandboxAgainstPrism();
+
   if (scenarios.has('e') || scenarios.has('e2m')) {
     const biller = await startBiller('biller-postgres-posting', { DATABASE_URL: postingUrl });
     const example = await contractExample('ebpp-mpa', 'postPayment', 'PaymentPostingRequest');
@@ -299,6 +304,45 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(`total time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * Eko's fetch-bill on the stateful sandbox (`pnpm sandbox`) and on the Prism mock (`pnpm mock`), the same signed
+ * request (the seed's query; a signature stays valid for the 5 minutes the sandbox allows), one after the other.
+ */
+async function ekoSandboxAgainstPrism(): Promise<void> {
+  const { developerKey, accessKey } = defaultEkoCredentials;
+  const query = new URLSearchParams(
+    (await Contract.load('eko-bbps'))
+      .parameters('fetchBill')
+      .filter((p) => p.in === 'query' && p.required)
+      .map((p) => [p.name, String(p.example)]),
+  );
+  const timestamp = ekoTimestamp();
+  const headers = {
+    developer_key: developerKey,
+    'content-type': 'application/json',
+    'secret-key-timestamp': timestamp,
+    'secret-key': ekoSecretKey(accessKey, timestamp),
+  };
+  for (const [key, what, script, args] of [
+    ['eko-prism', 'Prism mock Eko fetch-bill (pnpm mock)', './servers/mock.ts', ['eko-bbps']],
+    [
+      'eko-sandbox',
+      'sandbox Eko fetch-bill (pnpm sandbox), stateful, signature checked',
+      './servers/eko-sandbox.ts',
+      [],
+    ],
+  ] as const) {
+    const server = await startServer({
+      name: key,
+      args: [new URL(script, import.meta.url).pathname, ...args],
+      ready: /listening on (\S+)/,
+    });
+    const url = `${server.url}/customer/payment/bbps/bill?${query}`;
+    await measure(key, what, { server, postgres: false }, { url, method: 'GET', headers });
+    await server.stop();
+  }
 }
 
 /** Starts the biller on a database, measures fetchBills with `bodies`, stops it. */
@@ -377,6 +421,14 @@ function printRatios(): void {
   line('b/d req/s (biller / Prism mock)', b && d && b.rps / d.rps, '≥ 10', (v) => v >= 10, 1);
   line('c/b req/s (PGlite / PostgreSQL)', c && b && c.rps / b.rps, '', () => true);
   line('e/pgbench req/s (postings / single-row inserts)', e && bench && e.rps / bench.rps, '≥ 0.2', (v) => v >= 0.2, 3);
+  const [ekoPrism, ekoSandbox] = ['eko-prism', 'eko-sandbox'].map(figures);
+  line(
+    'sandbox/Prism req/s (Eko fetch-bill)',
+    ekoSandbox && ekoPrism && ekoSandbox.rps / ekoPrism.rps,
+    '≥ 5',
+    (v) => v >= 5,
+    1,
+  );
   const growth = rows.find((r) => r.key === 'e2m')?.result.rounds;
   const [firstRound, lastRound] = [growth?.[0], growth?.at(-1)];
   line(
