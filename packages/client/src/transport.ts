@@ -193,7 +193,7 @@ async function withBodyRead(response: Response, url: string): Promise<Response> 
   const bytes = new Uint8Array(await response.arrayBuffer());
   const { status, statusText, headers } = response;
   const init = { status, statusText, headers };
-  const read = NULL_BODY_STATUSES.has(status) ? new Response(null, init) : new ReadResponse(bytes, response);
+  const read = NULL_BODY_STATUSES.has(status) ? new Response(null, init) : new ReadResponse(bytes, init);
   // A constructed Response has an empty url; errors quote the one the answer came from.
   Object.defineProperty(read, 'url', { value: response.url || url });
   return read;
@@ -205,21 +205,21 @@ const utf8 = new TextDecoder();
 
 /**
  * A Response whose body is already in memory. `text()`, `json()`, `arrayBuffer()` and `bytes()` answer from those
- * bytes; a Response built around them would put them through a copy and a new stream first, and copy the headers
- * (together measured +12 µs of CPU per call in `pnpm bench`). What needs a stream (`body`, `blob()`, `formData()`,
- * `clone()`) gets one from a Response made on demand, from then on the only source of the body, so every member
- * behaves as a Response's.
+ * bytes; a Response built around them copies them into a new stream first (about 7 µs of CPU per call more,
+ * measured in-process over a stub fetch, A/B on a loaded machine; see BENCHMARKS.md). What needs a stream (`body`,
+ * `blob()`, `formData()`, `clone()`) gets one from a Response made on demand, from then on the only source of the
+ * body, so every member behaves as a Response's.
  */
 class ReadResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer>;
-  readonly #init: ResponseInit & { headers: Headers };
+  readonly #init: ResponseInit;
   #used = false;
   #streamed: Response | undefined;
 
-  constructor(bytes: Uint8Array<ArrayBuffer>, { status, statusText, headers }: Response) {
-    super(null, { status, statusText });
+  constructor(bytes: Uint8Array<ArrayBuffer>, init: ResponseInit) {
+    super(null, init);
     this.#bytes = bytes;
-    this.#init = { status, statusText, headers };
+    this.#init = init;
   }
 
   #stream(): Response {
@@ -241,12 +241,6 @@ class ReadResponse extends Response {
   static {
     // On the prototype, as Response has them (its types declare them as properties, which a class cannot override).
     Object.defineProperties(ReadResponse.prototype, {
-      // The answer's own headers, not a copy.
-      headers: {
-        get(this: ReadResponse) {
-          return this.#init.headers;
-        },
-      },
       body: {
         get(this: ReadResponse) {
           return this.#stream().body;
