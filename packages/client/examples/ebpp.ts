@@ -28,7 +28,7 @@ export async function run(baseUrl = 'http://127.0.0.1:4014', log: (line: string)
         body: {
           id: '7300018829',
           confirmation_number: 'EBP5K2M9Q7X4',
-          amount: ebppAmountFromPaise(duePaise), // "12450.00"
+          amount: ebppAmountFromPaise(duePaise), // "1200.00"
           currency_code3d: 'INR',
           custom_fields: { branch_code: 'PUN014' },
           customer: { id: '4100027731', customer_reference: 'AY1234' },

@@ -85,7 +85,7 @@ contractSuite({
     it('the README example (examples/ebpp.ts) runs against the mock', async () => {
       const lines: string[] = [];
       const result = await runExample(mock().url, (line) => lines.push(line));
-      expect(result).toEqual({ profiles: 2, minimumDuePaise: 1245000n, paymentReference: 'PMT-20250305-000187' });
+      expect(result).toEqual({ profiles: 2, minimumDuePaise: 120000n, paymentReference: 'PMT-20250305-000187' });
       expect(lines.length).toBeGreaterThan(0);
     });
   },
