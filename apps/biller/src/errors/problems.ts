@@ -1,21 +1,12 @@
 // Problems any operation can hit before, or instead of, its handler's own answer: named once here, with the sentence
 // that explains each, and rendered by each contract's envelope (kaleidofin/envelope.ts, ebpp/envelope.ts) or, for
 // paths no contract owns, by the neutral one in app.ts.
+import type { Problem } from '@bbps-kit/contract-app';
 import type { FieldProblem } from '@bbps-kit/contracts/issues';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export type Problem =
-  /** The body broke the contract's schema: every field that was wrong, and how. */
-  | { kind: 'invalid'; fields: FieldProblem[] }
-  | { kind: 'malformed_body'; message: string }
-  | { kind: 'unsupported_media_type'; expected: string }
-  | { kind: 'too_large'; limitBytes: number }
-  | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; allowed: string }
-  | { kind: 'unauthorized'; header: string }
-  /** The database cannot be reached: nothing was applied, and the same request may be sent again. */
-  | { kind: 'unavailable'; retryAfterSeconds: number }
-  | { kind: 'internal' };
+/** One list of problems for every contract's sub-app (its own `Problem`, so that the two can never differ). */
+export type { Problem } from '@bbps-kit/contract-app';
 
 export type ProblemKind = Problem['kind'];
 
