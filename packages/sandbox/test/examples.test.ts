@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billerDemoKeys } from '../src/biller/demo.ts';
+import { billerDemoKeys, startDemoBiller } from '../src/biller/demo.ts';
 import { start, stopStarted, urlOf } from './cli-process.ts';
 
 const examples = fileURLToPath(new URL('../../client/examples/', import.meta.url));
@@ -76,6 +76,21 @@ describe('packages/client/examples against pnpm sandbox', () => {
     expect(run, run.err).toMatchObject({ code: 0 });
     expect(run.out).toContain('on LN-AY1234');
   });
+
+  it('kaleidofin-partner.ts: the seed’s bills from a demo biller of its own, the first acknowledged with a receipt', async () => {
+    // Its own biller: the sandbox's has had both seed bills paid by the examples above.
+    const biller = await startDemoBiller(0);
+    try {
+      const run = await runExample('kaleidofin-partner.ts', {
+        KALEIDOFIN_PARTNER_BASE_URL: biller.server.url,
+        PARTNER_API_KEY: billerDemoKeys.kaleidofinApiKey,
+      });
+      expect(run, run.err).toMatchObject({ code: 0 });
+      expect(run.out).toMatch(/^\S.*: 2 bill\(s\), first \S+ ₹[\d,.]+\nreceipt R\d+ at \S+\n$/);
+    } finally {
+      await biller.close();
+    }
+  }, 60_000);
 
   it('Ctrl-C stops the sandbox and its biller child', async () => {
     const biller = urlOf(table, 'biller');
