@@ -2,6 +2,9 @@
 // request id, and nothing else from the request: no headers (API keys travel there), no query, no body.
 import type { MiddlewareHandler } from 'hono';
 
+// Error details worth logging (message and stack, never the request): one definition, shared with the contract apps.
+export { errorFields } from '@bbps-kit/contract-app';
+
 export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -62,12 +65,6 @@ export function batchedLines(write: (text: string) => void): {
 const stdout = batchedLines((text) => process.stdout.write(text));
 process.on('exit', stdout.flush);
 const stdoutLines = stdout.line;
-
-/** Error details worth logging: the message and stack, never the request that caused it. */
-export function errorFields(error: unknown): LogFields {
-  if (error instanceof Error) return { error: { name: error.name, message: error.message, stack: error.stack } };
-  return { error: { message: String(error) } };
-}
 
 /** Set by Hono's request-id middleware (app.ts) before the logger runs. */
 export type RequestIdVariables = { requestId: string };

@@ -60,6 +60,12 @@ export interface ContractAppOptions<R extends Record<string, RouteConfig>, X = n
    * contract whose envelope words its fields its own way passes its own.
    */
   invalid?: (issues: readonly z.core.$ZodIssue[], received: unknown) => Problem | X;
+  /**
+   * Whether a thrown error means the service's database went away (nothing was applied, the request may be
+   * repeated): answered 503 `unavailable` with Retry-After and logged as a warning with its cause. Without it every
+   * thrown error is 500 `internal`.
+   */
+  unavailable?: (error: unknown) => boolean;
 }
 
 /** What a 503 asks callers to wait before repeating the request. */
@@ -198,7 +204,7 @@ export function contractApp<R extends Record<string, RouteConfig>, X = never>(
       if (error.status === 400) return envelope.problem(c, { kind: 'malformed_body', message: error.message });
     }
     const where = { request_id: c.get('requestId'), method: c.req.method, path: c.req.path };
-    if (isDatabaseUnavailable(error)) {
+    if (options.unavailable?.(error)) {
       logger.log('warn', 'database unavailable', { ...where, ...errorFields(error.cause) });
       return envelope.problem(c, { kind: 'unavailable', retryAfterSeconds: unavailableRetryAfterSeconds });
     }
@@ -210,16 +216,8 @@ export function contractApp<R extends Record<string, RouteConfig>, X = never>(
 
 const prefixedSegmentIn = (path: string) => path.split('/').some((segment) => prefixedSegment.test(segment));
 
-/**
- * The biller's DatabaseUnavailableError (apps/biller src/db/unavailable.ts), known by its name so that this
- * package depends on no service: the database went away, nothing was applied, the request may be repeated (503).
- */
-function isDatabaseUnavailable(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'DatabaseUnavailableError';
-}
-
 /** Error details worth logging: the message and stack, never the request that caused it. */
-function errorFields(error: unknown): Record<string, unknown> {
+export function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof Error) return { error: { name: error.name, message: error.message, stack: error.stack } };
   return { error: { message: String(error) } };
 }

@@ -49,6 +49,9 @@ function statusOf(problem: Problem): ContentfulStatusCode {
   return statuses[problem.kind];
 }
 
+/** What a service throws when its database went away: the test's stand-in for the biller's. */
+class Outage extends Error {}
+
 function build(options: { create?: Handlers<typeof routes>['create'] } = {}) {
   const logged: string[] = [];
   const handlers: Handlers<typeof routes> = {
@@ -68,6 +71,7 @@ function build(options: { create?: Handlers<typeof routes>['create'] } = {}) {
     bodyLimitBytes: 100,
     logger: { log: (level, msg) => logged.push(`${level} ${msg}`) },
     namespaces: ['/things'],
+    unavailable: (error) => error instanceof Outage,
   });
   const request = (path: string, init: RequestInit = {}) =>
     app.request(path, { ...init, headers: { 'x-key': 'good', ...(init.headers as Record<string, string>) } });
@@ -132,10 +136,7 @@ describe('contractApp', () => {
     });
     expect((await thrown.request('/things', post('{"n":1}', 'application/json'))).status).toBe(500);
     expect(thrown.logged).toEqual(['error unhandled error']);
-    const outage = Object.assign(new Error('gone'), {
-      name: 'DatabaseUnavailableError',
-      cause: new Error('ECONNREFUSED'),
-    });
+    const outage = new Outage('gone', { cause: new Error('ECONNREFUSED') });
     const down = build({
       create: () => {
         throw outage;
@@ -143,5 +144,12 @@ describe('contractApp', () => {
     });
     expect((await down.request('/things', post('{"n":1}', 'application/json'))).status).toBe(503);
     expect(down.logged).toEqual(['warn database unavailable']);
+    // Recognised by the option alone, not by the error's name.
+    const named = build({
+      create: () => {
+        throw Object.assign(new Error('gone'), { name: 'DatabaseUnavailableError' });
+      },
+    });
+    expect((await named.request('/things', post('{"n":1}', 'application/json'))).status).toBe(500);
   });
 });

@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import type { KeyCheck } from '../auth.ts';
 import { indianDateOf } from '../dates.ts';
 import type { Db } from '../db/db.ts';
+import { DatabaseUnavailableError } from '../db/unavailable.ts';
 import { type AccountSummary, accountsOf, type Customer, findCustomers } from '../ledger/customers.ts';
 import { findPayment, findPaymentByReceipt, payAccount, refundPayment, reversePayment } from '../ledger/payments.ts';
 import type { Logger } from '../logging.ts';
@@ -359,5 +360,6 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
     bodyLimitBytes,
     logger,
     metrics,
+    unavailable: (error) => error instanceof DatabaseUnavailableError,
   });
 }

@@ -8,6 +8,7 @@ import { kaleidofinRupeesFromPaise, MoneyError, paiseFromKaleidofinRupees } from
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeyCheck } from '../auth.ts';
 import type { Db } from '../db/db.ts';
+import { DatabaseUnavailableError } from '../db/unavailable.ts';
 import type { Exactness } from '../ledger/book.ts';
 import { type CustomerCriteria, findCustomersWithBills } from '../ledger/customers.ts';
 import { payBill } from '../ledger/payments.ts';
@@ -211,5 +212,6 @@ export function kaleidofinApp(options: KaleidofinAppOptions): OpenAPIHono<AppEnv
     metrics,
     // Kaleidofin's routes are all under /bills: an unknown one there is still answered in its envelope.
     namespaces: ['/bills'],
+    unavailable: (error) => error instanceof DatabaseUnavailableError,
   });
 }
