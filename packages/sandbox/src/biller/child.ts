@@ -1,12 +1,14 @@
 // The biller child of `pnpm sandbox`: the demo biller (demo.ts) in a process of its own, so that its database work
 // never slows the simulators. Its port comes in BILLER_PORT; it reports `{ listening: port }` (or `{ failed }`)
 // over the IPC channel, and stops on SIGTERM, SIGINT, or when the sandbox goes away (the channel closes), so it
-// never outlives the sandbox.
+// never outlives the sandbox. Its database starts from a snapshot under DATA_DIR (default .data, as the biller's).
+import { join } from 'node:path';
 import { startDemoBiller } from './demo.ts';
 
 const report = (message: unknown) => process.send?.(message);
 try {
-  const biller = await startDemoBiller(Number(process.env.BILLER_PORT ?? '8080'));
+  const snapshots = join(process.env.DATA_DIR || '.data', 'sandbox');
+  const biller = await startDemoBiller(Number(process.env.BILLER_PORT ?? '8080'), undefined, snapshots);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
