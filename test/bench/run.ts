@@ -116,12 +116,14 @@ async function measure(
   spec: Omit<LoadSpec, keyof typeof timing | 'connections'>,
   roundTiming: typeof timing = timing,
 ) {
-  const body = spec.bodies?.[0]?.replaceAll('{{id}}', '1');
+  // Ids unique across the run's measurements, so that two of them posting to one ledger (e2m, then e) never repeat
+  // each other's: the probe takes the first id of the range, the load the rest.
+  const firstId = (rows.length + 1) * 100_000_000;
+  const body = spec.bodies?.[0]?.replaceAll('{{id}}', String(firstId));
   await expectOk(spec.url, { method: spec.method, headers: spec.headers, ...(body ? { body } : {}) });
   console.log(`  measuring ${key}: ${what}`);
   const before = await cpuSnapshot(target.server, target.postgres);
-  // The probe above used id 1; the load's ids start after it.
-  const result = await runLoad({ ...spec, ...roundTiming, connections, firstId: 2 });
+  const result = await runLoad({ ...spec, ...roundTiming, connections, firstId: firstId + 1 });
   const after = await cpuSnapshot(target.server, target.postgres);
   const perAnswer = (ms: number) => (ms * 1000) / result.answers;
   const cpu = {

@@ -52,8 +52,15 @@ function istDate(ms: number): string {
   return new Date(ms + 5.5 * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * Fetched bills are remembered (their `billfetchresponse` token, for pay to carry back) this many at the most, the
+ * oldest forgotten first, so that a long run of fetches cannot fill the memory; the seed's bill is never forgotten.
+ */
+export const MAX_REMEMBERED_BILLS = 100_000;
+
 export class EkoLedger {
   readonly #bills = new Map<string, IssuedBill>();
+  #seedToken: string | undefined;
   readonly #byTid = new Map<string, EkoTransaction>();
   readonly #byClientRef = new Map<string, EkoTransaction>();
   readonly #seedBills = new Map<string, FetchBillResponse>();
@@ -65,6 +72,7 @@ export class EkoLedger {
     const amount = seed.fetchBill.data?.bill_amount;
     this.#seedBills.set(seed.payRequest.utility_acc_no, seed.fetchBill);
     if (token && amount) {
+      this.#seedToken = token;
       this.#bills.set(token, { utilityAccNo: seed.payRequest.utility_acc_no, amountPaise: BigInt(amount) });
     }
     for (const { answer, inquiry } of seed.transactions) {
@@ -110,6 +118,7 @@ export class EkoLedger {
     const amountPaise = (500n + BigInt(digest.readUInt32BE(0) % 4500)) * 100n;
     const token = `sbx-${randomBytes(12).toString('base64url')}`;
     this.#bills.set(token, { utilityAccNo: query.utility_acc_no, amountPaise });
+    if (this.#bills.size > MAX_REMEMBERED_BILLS) this.#forgetOldestBill();
     return {
       status: 0,
       message: 'Bill fetched successfully',
@@ -139,11 +148,21 @@ export class EkoLedger {
     return answer;
   }
 
+  #forgetOldestBill(): void {
+    // A Map iterates in insertion order: the first key that is not the seed's is the oldest fetch.
+    for (const token of this.#bills.keys()) {
+      if (token === this.#seedToken) continue;
+      this.#bills.delete(token);
+      return;
+    }
+  }
+
   /** Whether `billfetchresponse` is one this sandbox issued for this account (undefined), or why not. */
   checkBillToken(body: PayBillRequest): string | undefined {
     if (body.billfetchresponse === undefined) return undefined;
     const bill = this.#bills.get(body.billfetchresponse);
-    if (!bill) return 'billfetchresponse is not a token Fetch BBPS Bill returned; send it verbatim';
+    if (!bill)
+      return 'billfetchresponse is not a token Fetch BBPS Bill returned (or one more than 100,000 fetches ago); send it verbatim';
     if (bill.utilityAccNo !== body.utility_acc_no) {
       return `billfetchresponse was issued for another utility_acc_no, not ${body.utility_acc_no}`;
     }
