@@ -11,7 +11,7 @@ const routes = {
     operationId: 'byId',
     method: 'get' as const,
     path: '/things/{id}',
-    request: { params: z.object({ id: z.string().regex(/^[0-9]+$/) }) },
+    request: { params: z.object({ id: z.string().regex(/^\d{1,9}$/) }) },
     responses: { 200: ok(z.object({ id: z.string() })) },
   },
   byRef: {
