@@ -88,13 +88,15 @@ export interface Server {
  */
 export async function startServer(options: {
   name: string;
+  /** The program to run: this Node when undefined. */
+  command?: string;
   args: string[];
   env?: Record<string, string | undefined>;
   ready: RegExp;
   timeoutMs?: number;
 }): Promise<Server> {
   const logFile = join(logDir, `${options.name}.log`);
-  const child = startTracked(process.execPath, options.args, { env: options.env, logFile });
+  const child = startTracked(options.command ?? process.execPath, options.args, { env: options.env, logFile });
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     const log = readFileSync(logFile, 'utf8');

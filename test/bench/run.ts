@@ -1,7 +1,7 @@
 // `pnpm bench`: the biller against the framework's ceiling, the Prism mock and PostgreSQL's own write rate.
 // Every server and load generator runs in a process of its own; each figure is the median of several timed
 // rounds after a warm-up. Flags: --quick (about 2 minutes once the books are cached), --only
-// a,floor,b,peer,c,d,eko,e2m,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
+// a,floor,b,peer,c,d,eko,ready,e2m,e,10k,client to run some of the scenarios. Env: BENCH_ROUNDS, BENCH_ROUND_SEC, BENCH_WARMUP_SEC,
 // BENCH_CONNECTIONS, BENCH_CLIENT_CONCURRENCY, BENCH_PG_URL (an admin URL of the PostgreSQL to use),
 // BENCH_BILLER_MAIN.
 import { readFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { explainFetchBills } from './explain.ts';
 import { type Figures, type LoadResult, type LoadSpec, median, runLoad } from './load.ts';
 import { pgbenchDatabase, runPgbench } from './pgbench.ts';
 import { repoRoot, run, type Server, startServer, stopAll, treeCpuMs } from './processes.ts';
+import { sandboxReadySeconds } from './sandbox-ready.ts';
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -38,7 +39,7 @@ const timing = {
   roundSec: env('BENCH_ROUND_SEC', flags.quick ? 3 : 10),
 };
 const connections = env('BENCH_CONNECTIONS', 32);
-const scenarios = new Set((flags.only ?? 'a,floor,b,peer,c,d,eko,e2m,e,10k,client').split(','));
+const scenarios = new Set((flags.only ?? 'a,floor,b,peer,c,d,eko,ready,e2m,e,10k,client').split(','));
 
 const book1m: Book = { label: '1m', customers: 100_000, billsPerCustomer: 10 };
 const book10k: Book = { label: '10k', customers: 1_000, billsPerCustomer: 10 };
@@ -100,6 +101,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const notes: string[] = [];
+let sandboxReady: number[] = [];
 
 /** CPU used so far by a server's process tree and, when it uses PostgreSQL, by the whole PostgreSQL server. */
 async function cpuSnapshot(server: Server, postgres: boolean): Promise<{ server: number; postgres: number }> {
@@ -259,6 +261,13 @@ async function main(): Promise<void> {
   }
 
   if (scenarios.has('eko')) await ekoSandboxAgainstPrism();
+
+  if (scenarios.has('ready')) {
+    sandboxReady = await sandboxReadySeconds(flags.quick ? 3 : 5);
+    console.log(
+      `\n  npx pnpm sandbox, seconds to the printed table: ${sandboxReady.map((s) => fmt(s, 2)).join(' / ')}`,
+    );
+  }
 
   if (scenarios.has('e') || scenarios.has('e2m')) {
     const biller = await startBiller('biller-postgres-posting', { DATABASE_URL: postingUrl });
@@ -430,6 +439,12 @@ function printRatios(): void {
     '≥ 5',
     (v) => v >= 5,
     1,
+  );
+  line(
+    'npx pnpm sandbox ready, s (median)',
+    sandboxReady.length ? median(sandboxReady) : undefined,
+    '< 5',
+    (v) => v < 5,
   );
   const growth = rows.find((r) => r.key === 'e2m')?.result.rounds;
   const [firstRound, lastRound] = [growth?.[0], growth?.at(-1)];

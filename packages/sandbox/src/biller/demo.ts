@@ -2,7 +2,8 @@
 // data and demo keys (the biller's demoKeys, never restated), on an in-memory PGlite so that, like the simulators,
 // a restart forgets. Used by the biller child process of `pnpm sandbox` (child.ts) and by the tests.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildApp, createLogger, demoBook, demoKeys, openPglite, prepareDatabase } from '@bbps-kit/biller';
 import { listen, type RunningServer } from '../server.ts';
@@ -73,9 +74,10 @@ export function snapshotFile(dir: string): string {
  */
 async function openFromSnapshot(dir: string) {
   const file = snapshotFile(dir);
-  const saved = await readFile(file).catch(() => undefined);
+  // A Blob over the file: PGlite reads it whole, about 0.2 s sooner than from a Blob made of the file's bytes.
+  const saved = await (async () => openAsBlob(file))().catch(() => undefined); // it throws when there is none
   if (saved) {
-    const loaded = await openDemoDatabase(new Blob([saved])).catch(() => undefined);
+    const loaded = await openDemoDatabase(saved).catch(() => undefined);
     if (loaded && loaded.prepared.applied.length === 0) return loaded.db;
     await loaded?.db.close();
   }
