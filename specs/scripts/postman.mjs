@@ -131,6 +131,21 @@ const firstExample = (document, media) => {
   return first ? resolve(document, first)?.value : media?.example;
 };
 
+/** The request body examples of an operation, each resolved: `{ summary, value }`. */
+const bodyExamples = (document, operation) => {
+  const content = resolve(document, operation?.requestBody)?.content ?? {};
+  const [, media] = Object.entries(content)[0] ?? [];
+  return Object.values(media?.examples ?? {}).map((example) => resolve(document, example));
+};
+
+/**
+ * Operations that get a request for each of their body examples, not only the first: other operations' examples
+ * refer back to them. EBPP's refund example refunds the co-borrower's card payment (the second posting example), so
+ * a run of the collection posts both payments first; the other operations' alternatives (a cancelled reversal of the
+ * payment the refund example refunds) would contradict the examples' story, so they keep their first example.
+ */
+const everyExampleOf = { 'ebpp-mpa': ['postPayment'] };
+
 /**
  * The converter leaves a parameter inside a literal segment (Eko's `client_ref_id:{clientRefId}`) as an undefined
  * `{{clientRefId}}` variable: it gets the parameter's example like every other one.
@@ -149,11 +164,14 @@ function fixPathParameters(document, url, operation) {
   );
 }
 
-/** The request body is the operation's first example, as printed (the converter builds form bodies from the schema). */
-function setExampleBody(document, request, operation) {
+/**
+ * The request body is the operation's first example (or `value`), as printed (the converter builds form bodies from
+ * the schema).
+ */
+function setExampleBody(document, request, operation, value = undefined) {
   const content = resolve(document, operation?.requestBody)?.content ?? {};
   const [mediaType, media] = Object.entries(content)[0] ?? [];
-  const value = firstExample(document, media);
+  value ??= firstExample(document, media);
   if (value === undefined) return;
   if (mediaType === 'application/x-www-form-urlencoded') {
     request.body = {
@@ -213,7 +231,30 @@ export async function postmanCollection(document, api) {
     ];
     // Example responses stay in the collection for readers; they are not needed to send the request.
   }
+  addEveryExample(document, collection, everyExampleOf[api] ?? []);
   return collection;
+}
+
+/** After each request of `operationIds`, a copy for each further body example, named by the example's summary. */
+function addEveryExample(document, folder, operationIds) {
+  folder.item = (folder.item ?? []).flatMap((item) => {
+    if (!item.request) {
+      addEveryExample(document, item, operationIds);
+      return [item];
+    }
+    const operation = document.paths?.[templateOf(item.request.url)]?.[item.request.method.toLowerCase()];
+    if (!operationIds.includes(operation?.operationId)) return [item];
+    const copies = bodyExamples(document, operation)
+      .slice(1)
+      .map((example) => {
+        const copy = structuredClone(item);
+        delete copy.id;
+        copy.name = `${item.name}: ${example.summary}`;
+        setExampleBody(document, copy.request, operation, example.value);
+        return copy;
+      });
+    return [item, ...copies];
+  });
 }
 
 /** One environment: the base URL and every credential variable the collection reads. */
