@@ -144,7 +144,7 @@ const bodyExamples = (document, operation) => {
  * a run of the collection posts both payments first; the other operations' alternatives (a cancelled reversal of the
  * payment the refund example refunds) would contradict the examples' story, so they keep their first example.
  */
-const everyExampleOf = { 'ebpp-mpa': ['postPayment'] };
+export const everyExampleOf = Object.freeze({ 'ebpp-mpa': ['postPayment'] });
 
 /**
  * The converter leaves a parameter inside a literal segment (Eko's `client_ref_id:{clientRefId}`) as an undefined
