@@ -140,6 +140,18 @@ describe('fuzz: every biller operation, over a real socket', () => {
     expect(response).toContain('"PAYLOAD_TOO_LARGE"');
   });
 
+  it('a chunked body over the limit is counted as it arrives and refused', async () => {
+    const body = `[${' '.repeat(bodyLimitBytes)}]`;
+    const response = await raw(
+      port,
+      `POST /bills/fetchBills HTTP/1.1\r\nHost: x\r\nx-api-key: ${kaleidofinHeaders['x-api-key']}\r\n` +
+        `content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n` +
+        `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    );
+    tally.total += 1;
+    expect(statusOf(response), response.slice(0, 300)).toBe(413);
+  });
+
   it('requests node refuses before the app runs get a 4xx, never a 5xx, and the server stays up', async () => {
     const cases: { name: string; request: string; statuses: number[] }[] = [
       {

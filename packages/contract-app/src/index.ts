@@ -224,19 +224,26 @@ export function errorFields(error: unknown): Record<string, unknown> {
 
 /**
  * Hono's bodyLimit, without its cost on the usual request. A body announced by Content-Length alone is judged by
- * that number, so the request stays node-server's lightweight one and the validator reads its body straight from the
- * socket. (bodyLimit asks for `req.raw.body` first, which builds a web Request and a web stream for every request:
+ * that number, and a GET or HEAD without either header has none, so the request stays node-server's lightweight
+ * one and the validator reads its body straight from the socket. (bodyLimit asks for `req.raw.body` first, which builds a web Request and a web stream for every request:
  * about 6 % of the biller's CPU on fetchBills.) Anything else, a chunked body above all, goes through bodyLimit,
  * which counts the bytes as they arrive.
  */
 function sizeLimit(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
   const counting = bodyLimit({ maxSize, onError });
   return async (c, next) => {
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number.parseInt(length, 10) > maxSize) return onError(c);
-      await next();
-      return;
+    if (c.req.header('transfer-encoding') === undefined) {
+      const length = c.req.header('content-length');
+      if (length !== undefined) {
+        if (Number.parseInt(length, 10) > maxSize) return onError(c);
+        await next();
+        return;
+      }
+      // Neither header: over HTTP no body at all (RFC 9112 §6.3); in process, a GET or HEAD cannot carry one.
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+        await next();
+        return;
+      }
     }
     return counting(c, next);
   };

@@ -70,7 +70,8 @@ export class EkoLedger {
   constructor(seed: EkoSeed) {
     const token = seed.fetchBill.data?.billfetchresponse;
     const amount = seed.fetchBill.data?.bill_amount;
-    this.#seedBills.set(seed.payRequest.utility_acc_no, seed.fetchBill);
+    // Answered as it is on every fetch (frozen: nothing can change it for the next caller).
+    this.#seedBills.set(seed.payRequest.utility_acc_no, deepFreeze(structuredClone(seed.fetchBill)));
     if (token && amount) {
       this.#seedToken = token;
       this.#bills.set(token, { utilityAccNo: seed.payRequest.utility_acc_no, amountPaise: BigInt(amount) });
@@ -103,7 +104,7 @@ export class EkoLedger {
   /** A bill for the account asked, with a fresh `billfetchresponse` token; 1468 for a `…0009` account. */
   fetchBill(query: { utility_acc_no: string; sender_name: string }, now: number): FetchBillResponse {
     const seeded = this.#seedBills.get(query.utility_acc_no);
-    if (seeded) return structuredClone(seeded);
+    if (seeded) return seeded;
     if (scriptFor(query.utility_acc_no).noCustomer) {
       return {
         status: 1468,
@@ -266,4 +267,12 @@ const payMessage: Partial<Record<TxStatus, string>> = {
 
 function operatorRef(): string {
   return `BBPS${randomBytes(5).toString('hex').toUpperCase().slice(0, 6)}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
 }
