@@ -170,6 +170,78 @@ forEachEngine('EBPP MPA API over HTTP', (engine) => {
     ).toEqual([422, 'error_field', 'amount']);
   });
 
+  it('a posting, a reversal and a refund each reach the database once (one round trip)', async () => {
+    let calls = 0;
+    const counted = new Proxy(t.db, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        const counts = key === 'query' || key === 'runOnce' || key === 'transaction';
+        return (...args: unknown[]) => {
+          if (counts) calls++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const { call: counting } = testApp(counted);
+    const send = async (path: string, operationId: string, json: unknown) => {
+      calls = 0;
+      const answer = await counting('POST', path, { headers: ebppHeaders, json });
+      await expectConforms(api, operationId, answer);
+      return { status: answer.status, calls, body: answer.body };
+    };
+    const posted = await send('/paymentposting', 'postPayment', await payment({ id: '7300018851', amount: '1000.00' }));
+    expect([posted.status, posted.calls]).toEqual([200, 1]);
+    const refund = (await example(api, 'postPaymentRefund', 'PaymentRefundRequest')) as Json;
+    const refunded = await send('/paymentrefundposting', 'postPaymentRefund', {
+      ...refund,
+      refund_amount: '100.00',
+      source_payment: { ...(refund.source_payment as Json), amount: '1000.00' },
+    });
+    expect([refunded.status, refunded.calls]).toEqual([200, 1]);
+    const reversal = await payment({
+      id: '7300018851',
+      amount: '1000.00',
+      status: 'returned',
+      payment_reference: posted.body.payment_reference,
+    });
+    const reversed = await send('/paymentreversalposting', 'postPaymentReversal', reversal);
+    expect([reversed.status, reversed.calls, reversed.body.amount]).toEqual([200, 1, '900.00']);
+    // A repost is answered from that one call too.
+    expect((await send('/paymentposting', 'postPayment', await payment({ id: '7300018851' }))).calls).toBe(1);
+  });
+
+  it('a reversal quoting another payment_reference changes nothing and names the field', async () => {
+    const posted = await pay({ amount: '1200.00' });
+    const reversal = await payment({ amount: '1200.00', status: 'returned', return_code: '04' });
+    for (const reference of ['R999999', 'not-a-receipt']) {
+      const answer = await post('/paymentreversalposting', 'postPaymentReversal', {
+        ...reversal,
+        payment_reference: reference,
+      });
+      expect(firstError(answer)).toEqual([422, 'error_field', 'payment_reference']);
+      expect(answer.body.errors[0].message).toContain(posted.body.payment_reference);
+    }
+    const after = await lookup({ account_number: 'LN-AY1234', customer_reference: 'AY1234' });
+    expect(after.body.customers[0].customer_accounts[0].current_balance).toBe('1000.00');
+  });
+
+  it('a refund whose source_payment.id is unknown finds the payment by the biller reference it quotes', async () => {
+    const posted = await pay({ id: '7300018851', amount: '1000.00' });
+    const refund = (await example(api, 'postPaymentRefund', 'PaymentRefundRequest')) as Json;
+    const answer = await post('/paymentrefundposting', 'postPaymentRefund', {
+      ...refund,
+      refund_amount: '250.00',
+      source_payment: {
+        ...(refund.source_payment as Json),
+        id: '7300099999',
+        amount: '1000.00',
+        payment_reference: posted.body.payment_reference,
+      },
+    });
+    expect([answer.status, answer.body.payment_reference]).toEqual([200, posted.body.payment_reference]);
+  });
+
   it('refunds against source_payment, never more than it', async () => {
     const posted = await pay({ id: '7300018851', amount: '1000.00' });
     const refund = (await example(api, 'postPaymentRefund', 'PaymentRefundRequest')) as Json;

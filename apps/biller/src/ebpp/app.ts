@@ -145,11 +145,11 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
       const amountPaise = amountOf(body.amount);
       if (amountPaise instanceof MoneyError)
         return fail(c, 400, 'error_field', `amount ${amountPaise.reason}`, 'amount');
-      // A repost of a posted id is answered as a duplicate before anything else is judged.
-      if (await findPayment(db, 'ebpp', body.id)) return duplicate(c, metrics);
+      // A repost of a posted id is answered as a duplicate before anything else is judged: payAccount checks that
+      // first, in its one round trip; only a posting refused here, before it, asks the ledger separately.
       const refused =
         refusedCurrency(c, body.currency_code3d, 'currency_code3d') ?? neverPosts(c, 'payment', body.status);
-      if (refused) return refused;
+      if (refused) return (await findPayment(db, 'ebpp', body.id)) ? duplicate(c, metrics) : refused;
       const accountNumber = body.customer_account.account_number;
       const result = await payAccount(db, {
         channel: 'ebpp',
@@ -223,28 +223,40 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
       const amountPaise = amountOf(body.amount);
       if (amountPaise instanceof MoneyError)
         return fail(c, 400, 'error_field', `amount ${amountPaise.reason}`, 'amount');
-      const payment = await findPayment(db, 'ebpp', body.id);
-      if (!payment) return fail(c, 404, 'error_field', `No posted payment with id ${body.id}`, 'id');
-      // The reversal must describe the payment it undoes; a mismatch is a mistake somewhere, not a new instruction.
-      if (body.payment_reference !== undefined && body.payment_reference !== payment.receiptId) {
-        return fail(
-          c,
-          422,
-          'error_field',
-          `payment_reference ${body.payment_reference} is not this biller's reference for payment ${body.id} (${payment.receiptId})`,
-          'payment_reference',
-        );
-      }
-      if (body.customer_account.account_number !== payment.accountNumber) {
-        return fail(
-          c,
-          422,
-          'error_field',
-          `Payment ${body.id} was posted to ${payment.accountNumber}, not ${body.customer_account.account_number}`,
-          'customer_account.account_number',
-        );
-      }
-      if (amountPaise !== payment.amountPaise) {
+      // One round trip: the ledger undoes the payment only if the reversal describes it (else `mismatch`).
+      const result = await reversePayment(db, {
+        channel: 'ebpp',
+        paymentExternalId: body.id,
+        accountNumber: body.customer_account.account_number,
+        amountPaise,
+        receiptId: body.payment_reference,
+        details: {
+          status: body.status,
+          return_code: body.return_code ?? null,
+          confirmation_number: body.confirmation_number,
+        },
+      });
+      if (result.outcome === 'mismatch') {
+        // The reversal must describe the payment it undoes; a mismatch is a mistake somewhere, not a new instruction.
+        const { payment } = result;
+        if (body.payment_reference !== undefined && body.payment_reference !== payment.receiptId) {
+          return fail(
+            c,
+            422,
+            'error_field',
+            `payment_reference ${body.payment_reference} is not this biller's reference for payment ${body.id} (${payment.receiptId})`,
+            'payment_reference',
+          );
+        }
+        if (body.customer_account.account_number !== payment.accountNumber) {
+          return fail(
+            c,
+            422,
+            'error_field',
+            `Payment ${body.id} was posted to ${payment.accountNumber}, not ${body.customer_account.account_number}`,
+            'customer_account.account_number',
+          );
+        }
         return fail(
           c,
           422,
@@ -253,15 +265,6 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
           'amount',
         );
       }
-      const result = await reversePayment(db, {
-        channel: 'ebpp',
-        paymentExternalId: body.id,
-        details: {
-          status: body.status,
-          return_code: body.return_code ?? null,
-          confirmation_number: body.confirmation_number,
-        },
-      });
       switch (result.outcome) {
         case 'payment_not_found':
           return fail(c, 404, 'error_field', `No posted payment with id ${body.id}`, 'id');
@@ -273,11 +276,11 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
             {
               id: body.id,
               confirmation_number: body.confirmation_number,
-              payment_reference: payment.receiptId,
+              payment_reference: result.payment.receiptId,
               status: body.status,
               amount: ebppAmountFromPaise(result.reversedPaise),
               currency_code3d: 'INR',
-              account_number: payment.accountNumber,
+              account_number: result.payment.accountNumber,
               posting_date: indianDateOf(),
             },
             200,
@@ -299,18 +302,23 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
         }
         amountPaise = parsed;
       }
-      const payment =
-        (await findPayment(db, 'ebpp', source.id)) ??
-        (source.payment_reference ? await findPaymentByReceipt(db, 'ebpp', source.payment_reference) : undefined);
-      if (!payment) return fail(c, 404, 'error_field', `No posted payment with id ${source.id}`, 'source_payment.id');
+      const notFound = () => fail(c, 404, 'error_field', `No posted payment with id ${source.id}`, 'source_payment.id');
       const refused =
         refusedCurrency(c, source.currency_code3d, 'source_payment.currency_code3d') ??
         neverPosts(c, 'refund', body.status);
-      if (refused) return refused;
+      if (refused) {
+        // An unknown payment is named first; only this refused refund asks the ledger separately.
+        const payment =
+          (await findPayment(db, 'ebpp', source.id)) ??
+          (source.payment_reference ? await findPaymentByReceipt(db, 'ebpp', source.payment_reference) : undefined);
+        return payment ? refused : notFound();
+      }
+      // One round trip: the ledger finds the payment by its id, or else by the biller's reference.
       const result = await refundPayment(db, {
         channel: 'ebpp',
         externalId: body.id,
-        paymentExternalId: payment.externalId,
+        paymentExternalId: source.id,
+        receiptId: source.payment_reference || undefined,
         amountPaise,
         details: { confirmation_number: body.confirmation_number, status: body.status, refund_type: body.refund_type },
       });
@@ -318,7 +326,7 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
         case 'duplicate':
           return duplicate(c, metrics);
         case 'payment_not_found':
-          return fail(c, 404, 'error_field', `No posted payment with id ${source.id}`, 'source_payment.id');
+          return notFound();
         case 'exceeds_payment':
           return fail(
             c,
@@ -334,7 +342,7 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
               id: body.id,
               confirmation_number: body.confirmation_number,
               refund_reference: result.refund.reference,
-              payment_reference: payment.receiptId,
+              payment_reference: result.refund.payment.receiptId,
               status: body.status,
               refund_amount: ebppAmountFromPaise(result.refund.amountPaise),
               posting_date: indianDateOf(result.refund.recordedAt),

@@ -2,7 +2,7 @@
 //
 // Exactly-once rests on the database, not on this process, and so do the locks: each movement is one SQL function
 // (migrations/003_ledger_functions.sql says how UNIQUE constraints, ON CONFLICT and the account-then-bills lock
-// order make it exactly-once and deadlock-free), called as one statement.
+// order make it exactly-once and deadlock-free; 004 replaced the reversal and the refund), called as one statement.
 import type { Db, Queryable } from '../db/db.ts';
 import type { Exactness } from './book.ts';
 
@@ -33,14 +33,21 @@ export function receiptId(paymentId: bigint): string {
   return `R${paymentId.toString().padStart(4, '0')}`;
 }
 
+/** The payment id a receipt number names; 0 (no payment's id) for text that is not one of the biller's receipts. */
+export function paymentIdOfReceipt(reference: string): bigint {
+  const match = /^R(\d{1,18})$/.exec(reference);
+  return match ? BigInt(match[1] as string) : 0n;
+}
+
 /** The biller's reference for a refund (EBPP's refund_reference). */
 export function refundReference(refundId: bigint): string {
   return `RF${refundId.toString().padStart(4, '0')}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The movements. Each is one call of its SQL function (migrations/003_ledger_functions.sql, where the rules and
-// the locking are), so a posting is one statement and one round trip; this side only maps the answer.
+// The movements. Each is one call of its SQL function (migrations/003_ledger_functions.sql and, for reversals and
+// refunds, 004_one_round_trip_reversal_refund.sql, where the rules and the locking are), so a posting, a reversal
+// or a refund is one statement and one round trip; this side only maps the answer.
 
 /** What every ledger function answers (the SQL type ledger_outcome). */
 interface OutcomeRow {
@@ -112,12 +119,9 @@ export async function findPaymentByReceipt(
   channel: Channel,
   reference: string,
 ): Promise<PaymentRecord | undefined> {
-  const match = /^R(\d{1,18})$/.exec(reference);
-  if (!match) return undefined;
-  const [row] = await tx.query<OutcomeRow>("SELECT * FROM ledger_payment_by_id('found', $1, $2)", [
-    channel,
-    BigInt(match[1] as string),
-  ]);
+  const id = paymentIdOfReceipt(reference);
+  if (id === 0n) return undefined;
+  const [row] = await tx.query<OutcomeRow>("SELECT * FROM ledger_payment_by_id('found', $1, $2)", [channel, id]);
   return row?.payment_id == null ? undefined : paymentOf(row);
 }
 
@@ -229,24 +233,35 @@ export interface Reversal {
   channel: Channel;
   /** The external id of the payment being undone. */
   paymentExternalId: string;
+  /** What the reversal says of the payment (each when it says it): it is undone only if they are the payment's. */
+  accountNumber?: string | undefined;
+  amountPaise?: bigint | undefined;
+  /** The payment's receipt number. */
+  receiptId?: string | undefined;
   details?: Record<string, unknown>;
 }
 
 export type ReversalResult =
   | { outcome: 'reversed'; payment: PaymentRecord; reversedPaise: bigint }
   | { outcome: 'already_reversed'; payment: PaymentRecord }
+  /** The reversal describes another account, amount or receipt than the payment's: nothing was changed. */
+  | { outcome: 'mismatch'; payment: PaymentRecord }
   | { outcome: 'payment_not_found' };
 
 export async function reversePayment(db: Db, input: Reversal): Promise<ReversalResult> {
-  const row = await move(db, 'SELECT * FROM ledger_reverse($1, $2, $3)', [
+  const row = await move(db, 'SELECT * FROM ledger_reverse($1, $2, $3, $4, $5, $6)', [
     input.channel,
     input.paymentExternalId,
+    input.accountNumber ?? null,
+    input.amountPaise ?? null,
+    input.receiptId === undefined ? null : paymentIdOfReceipt(input.receiptId),
     JSON.stringify(input.details ?? {}),
   ]);
   switch (row.outcome) {
     case 'reversed':
       return { outcome: row.outcome, payment: paymentOf(row), reversedPaise: figureOf(row) };
     case 'already_reversed':
+    case 'mismatch':
       return { outcome: row.outcome, payment: paymentOf(row) };
     case 'payment_not_found':
       return { outcome: row.outcome };
@@ -261,6 +276,8 @@ export interface Refund {
   externalId: string;
   /** The external id of the payment being refunded. */
   paymentExternalId: string;
+  /** The payment's receipt number, which names it when the external id names none. */
+  receiptId?: string | undefined;
   /** null refunds whatever is left of the payment; 0 records a refund that takes nothing back (a fee-only refund). */
   amountPaise: bigint | null;
   details?: Record<string, unknown>;
@@ -298,10 +315,11 @@ function refundOf(row: OutcomeRow): RefundRecord {
 }
 
 export async function refundPayment(db: Db, input: Refund): Promise<RefundResult> {
-  const row = await move(db, 'SELECT * FROM ledger_refund($1, $2, $3, $4, $5)', [
+  const row = await move(db, 'SELECT * FROM ledger_refund($1, $2, $3, $4, $5, $6)', [
     input.channel,
     input.externalId,
     input.paymentExternalId,
+    input.receiptId === undefined ? null : paymentIdOfReceipt(input.receiptId),
     input.amountPaise,
     JSON.stringify(input.details ?? {}),
   ]);
