@@ -2,7 +2,8 @@
 //
 // Exactly-once rests on the database, not on this process, and so do the locks: each movement is one SQL function
 // (migrations/003_ledger_functions.sql says how UNIQUE constraints, ON CONFLICT and the account-then-bills lock
-// order make it exactly-once and deadlock-free; 004 replaced the reversal and the refund), called as one statement.
+// order make it exactly-once and deadlock-free; 004 adds how a reversal or refund names its payment), called as one
+// statement.
 import type { Db, Queryable } from '../db/db.ts';
 import type { Exactness } from './book.ts';
 
@@ -45,9 +46,10 @@ export function refundReference(refundId: bigint): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The movements. Each is one call of its SQL function (migrations/003_ledger_functions.sql and, for reversals and
-// refunds, 004_one_round_trip_reversal_refund.sql, where the rules and the locking are), so a posting, a reversal
-// or a refund is one statement and one round trip; this side only maps the answer.
+// The movements. Each is one call of its SQL function (migrations/003_ledger_functions.sql, where the rules and the
+// locking are; reversals and refunds through 004_one_round_trip_reversal_refund.sql's overloads, which resolve the
+// payment they name first), so a posting, a reversal or a refund is one statement and one round trip; this side
+// only maps the answer.
 
 /** What every ledger function answers (the SQL type ledger_outcome). */
 interface OutcomeRow {
