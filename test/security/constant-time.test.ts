@@ -1,7 +1,7 @@
 // Constant-time key checks, part 1 of 2 (part 2, timing.test.ts, measures). Why two kinds of proof:
 //
 // 1. Here, the implementation property, asserted strictly (this is what the suite relies on): keyChecker
-//    (apps/biller/src/auth.ts) hashes the presented key to a fixed 32-byte SHA-256 digest and compares it with
+//    (@bbps-kit/contract-app, src/keys.ts) hashes the presented key to a fixed 32-byte SHA-256 digest and compares it with
 //    crypto.timingSafeEqual against EVERY configured digest, with no early exit, whatever the presented key's
 //    length or content and whichever key matches; and each HTTP request runs every comparison of its
 //    contract (EBPP: client-key and all api-keys, even when client-key is already wrong). Shown with spies
@@ -28,7 +28,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   };
 });
 
-const { keyChecker } = await import('../../apps/biller/src/auth.ts');
+const { keyChecker } = await import('@bbps-kit/contract-app');
 const { demoBiller } = await import('../fuzz/support/harness.ts');
 
 const timingSafeEqual = vi.mocked(crypto.timingSafeEqual);

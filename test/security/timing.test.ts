@@ -6,8 +6,8 @@
 // the numbers are printed. That bound still catches a gross regression such as comparing long keys with ===:
 // the positive control at the end measures exactly that and is printed beside them.
 import * as crypto from 'node:crypto';
+import { keyChecker } from '@bbps-kit/contract-app';
 import { describe, expect, it } from 'vitest';
-import { keyChecker } from '../../apps/biller/src/auth.ts';
 
 describe('timing, measured', () => {
   /** Median nanoseconds per call of each variant, over interleaved batches (so load hits all variants alike). */

@@ -2,11 +2,10 @@
 // @bbps-kit/contract-app) on one ledger, plus request ids, request logs, metrics (when given), health and the docs
 // portal, with `/` sending a newcomer to the portal. Other paths no contract owns answer in a neutral envelope.
 
-import { type AppEnv, unavailableRetryAfterSeconds } from '@bbps-kit/contract-app';
+import { type AppEnv, keyChecker, unavailableRetryAfterSeconds } from '@bbps-kit/contract-app';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requestId } from 'hono/request-id';
-import { keyChecker } from './auth.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { DatabaseUnavailableError } from './db/unavailable.ts';

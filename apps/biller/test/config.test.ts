@@ -1,5 +1,5 @@
+import { keyChecker } from '@bbps-kit/contract-app';
 import { describe, expect, it } from 'vitest';
-import { keyChecker } from '../src/auth.ts';
 import { ConfigError, demoKeys, loadConfig, repoRoot } from '../src/config.ts';
 
 const keys = { KALEIDOFIN_API_KEYS: 'k1', EBPP_CLIENT_KEY: 'client_1', EBPP_API_KEYS: 'a1' };

@@ -13,6 +13,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 
+export { type KeyCheck, keyChecker, signatureMatches } from './keys.ts';
+
 /** Problems any operation can hit before, or instead of, its handler's own answer. */
 export type Problem =
   /** The request broke the contract's schema: every field that was wrong, and how. */

@@ -1,6 +1,7 @@
 // The Eko simulator's refusals: each is in Eko's envelope, validates against the contract's declared response for
 // its status, and (for a request error) names the field that was wrong. Credentials: 401 when missing or unknown,
 // 400 naming a malformed header, 403 for a wrong or stale signature.
+import { ekoSecretKey } from '@bbps-kit/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchQuery, type Harness, inquiryByRef, inquiryByTid, payBody, startEko } from './harness.ts';
 
@@ -40,6 +41,22 @@ describe('credentials', () => {
     });
     expect(status).toBe(400);
     expect(Object.keys(body.invalid_params)).toEqual(['secret-key-timestamp']);
+  });
+
+  it('a timestamp not of 13 digits is 400 naming it, even when signed correctly and within 5 minutes', async () => {
+    // `+…` and `….0` read as the current time, so the signature check passes them on (the HMAC is over any text)
+    // and the route's header schema refuses them; `not-a-time` is refused by the signature check's own schema.
+    const { accessKey } = eko.sandbox.credentials;
+    for (const timestamp of [`+${Date.now()}`, `${Date.now()}.0`, 'not-a-time']) {
+      const headers = {
+        ...eko.signed(),
+        'secret-key-timestamp': timestamp,
+        'secret-key': ekoSecretKey(accessKey, timestamp),
+      };
+      const { status, body } = await eko.call('fetchBill', fetchQuery('1234567890'), { headers });
+      expect(status).toBe(400);
+      expect(Object.keys(body.invalid_params)).toEqual(['secret-key-timestamp']);
+    }
   });
 
   it('a malformed secret-key is 400 naming secret-key', async () => {

@@ -1,14 +1,13 @@
 // EBPP MPA billing-system API: lookup and the three postings EBPP calls on the biller (specs/ebpp-mpa). Routes,
 // security, statuses and request schemas come from the contract's generated operations table.
 
-import { type AppEnv, contractApp, type Handlers } from '@bbps-kit/contract-app';
+import { type AppEnv, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
 import type { EbppMpa } from '@bbps-kit/contracts';
 import { operations } from '@bbps-kit/contracts/operations/ebpp-mpa';
 import { zLookupCustomersRequest } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import { ebppAmountFromPaise, MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { KeyCheck } from '../auth.ts';
 import { indianDateOf } from '../dates.ts';
 import type { Db } from '../db/db.ts';
 import { DatabaseUnavailableError } from '../db/unavailable.ts';

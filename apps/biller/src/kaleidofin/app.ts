@@ -1,12 +1,11 @@
 // Kaleidofin partner API: the two operations Kaleidofin calls on the biller (specs/kaleidofin-partner). Routes,
 // security, statuses and request schemas come from the contract's generated operations table.
 
-import { type AppEnv, contractApp, type Handlers } from '@bbps-kit/contract-app';
+import { type AppEnv, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/kaleidofin-partner';
 import { zCustomerInfo } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import { kaleidofinRupeesFromPaise, MoneyError, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { KeyCheck } from '../auth.ts';
 import type { Db } from '../db/db.ts';
 import { DatabaseUnavailableError } from '../db/unavailable.ts';
 import type { Exactness } from '../ledger/book.ts';

@@ -5,7 +5,7 @@
 // `fetchCustomerBills` asks the partner's `fetchBills` and lists its bills under Kaleidofin's `systemBillId`s;
 // `postPayment` asks the partner's `fetchReceipt` (or follows a scripted outcome), after which `getBillStatus`
 // shows PAYMENT_SUCCESSFUL with the partner's receipt.
-import { contractApp, type Handlers } from '@bbps-kit/contract-app';
+import { contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/kaleidofin-collect';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { HttpBindings } from '@hono/node-server';
@@ -13,7 +13,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
-import { constantTimeEqual } from '../keys.ts';
 import { DEFAULT_LOST_ANSWER_HOLD_MS, loseAnswer } from '../lost-answer.ts';
 import { withTextNumbers } from '../text-numbers.ts';
 import { type CollectRefusal, collectEnvelope, collectProblem } from './envelope.ts';
@@ -193,6 +192,7 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
     },
   };
 
+  const apiKeyMatches = keyChecker([apiKey]);
   const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
   app.use(
     '*',
@@ -204,12 +204,8 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
       routes,
       handlers,
       envelope: collectEnvelope,
-      authenticate: (c) => {
-        const key = c.req.header('x-api-key');
-        return key !== undefined && constantTimeEqual(key, apiKey)
-          ? undefined
-          : { kind: 'unauthorized', header: 'x-api-key' };
-      },
+      authenticate: (c) =>
+        apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
       logger: {
         log: (level, msg, fields) => console.error(`kaleidofin-collect sandbox: ${level} ${msg}`, fields ?? {}),

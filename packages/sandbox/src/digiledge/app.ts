@@ -4,7 +4,7 @@
 // order: `x-sandbox-delay-ms`, the body limit, `x-api-key` (401), the media type (415), the request schemas (400
 // naming each field), then the operation's own: `tenantId` (401: the key is the tenant's), an unknown id (404), a
 // reused `refId`, an unknown or unpaid-for bill or a wrong amount (422).
-import { contractApp, type Handlers } from '@bbps-kit/contract-app';
+import { contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/digiledge-agent';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { HttpBindings } from '@hono/node-server';
@@ -12,7 +12,6 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
-import { constantTimeEqual } from '../keys.ts';
 import { DEFAULT_LOST_ANSWER_HOLD_MS, loseAnswer } from '../lost-answer.ts';
 import { digiledgeEnvelope, digiledgeProblem } from './envelope.ts';
 import {
@@ -117,6 +116,7 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
     },
   };
 
+  const apiKeyMatches = keyChecker([credentials.apiKey]);
   const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
   app.use(
     '*',
@@ -128,12 +128,8 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
       routes: operations,
       handlers,
       envelope: digiledgeEnvelope,
-      authenticate: (c) => {
-        const key = c.req.header('x-api-key');
-        return key !== undefined && constantTimeEqual(key, credentials.apiKey)
-          ? undefined
-          : { kind: 'unauthorized', header: 'x-api-key' };
-      },
+      authenticate: (c) =>
+        apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
       bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
       logger: { log: (level, msg, fields) => console.error(`digiledge sandbox: ${level} ${msg}`, fields ?? {}) },
       namespaces: [''],

@@ -12,7 +12,7 @@ import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
 import { DEFAULT_LOST_ANSWER_HOLD_MS, loseAnswer } from '../lost-answer.ts';
 import { withTextNumbers } from '../text-numbers.ts';
-import { checkEkoSignature, type EkoCredentials } from './auth.ts';
+import { type EkoCredentials, ekoSignatureCheck } from './auth.ts';
 import { ekoEnvelope, ekoProblem } from './envelope.ts';
 import {
   EkoLedger,
@@ -108,6 +108,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
     },
   };
 
+  const checkSignature = ekoSignatureCheck(credentials);
   const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
   app.use(
     '*',
@@ -119,7 +120,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
       routes,
       handlers,
       envelope: ekoEnvelope,
-      authenticate: (c) => checkEkoSignature((name) => c.req.header(name), credentials, now()),
+      authenticate: (c) => checkSignature((name) => c.req.header(name), now()),
       bodyLimitBytes,
       logger: { log: (level, msg, fields) => console.error(`eko sandbox: ${level} ${msg}`, fields ?? {}) },
       // Every path is Eko's: an unknown one is 404 in its envelope.

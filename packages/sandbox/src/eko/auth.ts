@@ -4,9 +4,9 @@
 // and the timestamp within ±5 minutes of the sandbox's clock (else 403). The HMAC is the client package's own
 // `ekoSecretKey`, so the sandbox and the client cannot drift apart; keys are compared in constant time.
 import { ekoSecretKey } from '@bbps-kit/client';
+import { keyChecker, signatureMatches } from '@bbps-kit/contract-app';
 import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
 import { invalidFields } from '../issues.ts';
-import { constantTimeEqual } from '../keys.ts';
 import type { EkoProblem } from './envelope.ts';
 
 /** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
@@ -17,48 +17,54 @@ export interface EkoCredentials {
   accessKey: string;
 }
 
-export function checkEkoSignature(
-  header: (name: string) => string | undefined,
-  credentials: EkoCredentials,
-  now: number,
-): EkoProblem | undefined {
-  const developerKey = header('developer_key');
-  const secretKey = header('secret-key');
-  const timestamp = header('secret-key-timestamp');
-  const missing = [
-    ['developer_key', developerKey],
-    ['secret-key', secretKey],
-    ['secret-key-timestamp', timestamp],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-  if (missing.length > 0) {
-    return {
-      kind: 'unauthorized',
-      header: missing.join(', '),
-      message: `Unauthorized. Missing header(s): ${missing.join(', ')}`,
-    };
-  }
-  if (!constantTimeEqual(developerKey as string, credentials.developerKey)) {
-    return { kind: 'unauthorized', header: 'developer_key', message: 'Unauthorized. Missing or invalid developer_key' };
-  }
-  // The header schemas are the same on every operation; the fetch one stands for all.
-  const headers = { developer_key: developerKey, 'secret-key': secretKey, 'secret-key-timestamp': timestamp };
-  const parsed = zFetchBillHeaders.safeParse(headers);
-  if (!parsed.success) return { kind: 'invalid', fields: invalidFields(parsed.error.issues, headers) };
-  const expected = ekoSecretKey(credentials.accessKey, timestamp as string);
-  if (!constantTimeEqual(secretKey as string, expected)) {
-    return {
-      kind: 'forbidden',
-      message: 'Forbidden. secret-key does not match secret-key-timestamp under your access key',
-    };
-  }
-  const skew = Number(timestamp) - now;
-  if (Math.abs(skew) > EKO_MAX_SKEW_MS) {
+/** Eko's check of a request's signing headers, for one set of credentials: the problem to answer, or undefined. */
+export type EkoSignatureCheck = (header: (name: string) => string | undefined, now: number) => EkoProblem | undefined;
+
+export function ekoSignatureCheck(credentials: EkoCredentials): EkoSignatureCheck {
+  const developerKeyMatches = keyChecker([credentials.developerKey]);
+  return (header, now) => {
+    const developerKey = header('developer_key');
+    const secretKey = header('secret-key');
+    const timestamp = header('secret-key-timestamp');
+    const missing = [
+      ['developer_key', developerKey],
+      ['secret-key', secretKey],
+      ['secret-key-timestamp', timestamp],
+    ]
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+    if (missing.length > 0) {
+      return {
+        kind: 'unauthorized',
+        header: missing.join(', '),
+        message: `Unauthorized. Missing header(s): ${missing.join(', ')}`,
+      };
+    }
+    if (!developerKeyMatches(developerKey)) {
+      return {
+        kind: 'unauthorized',
+        header: 'developer_key',
+        message: 'Unauthorized. Missing or invalid developer_key',
+      };
+    }
+    const signed = signatureMatches(secretKey as string, ekoSecretKey(credentials.accessKey, timestamp as string));
+    const skew = Number(timestamp) - now;
+    // A good signature in time goes on: the route's own header schema still answers 400 for a header of the wrong
+    // format, so the formats are only checked here when the answer would otherwise be 403.
+    if (signed && Math.abs(skew) <= EKO_MAX_SKEW_MS) return undefined;
+    // The header schemas are the same on every operation; the fetch one stands for all.
+    const headers = { developer_key: developerKey, 'secret-key': secretKey, 'secret-key-timestamp': timestamp };
+    const parsed = zFetchBillHeaders.safeParse(headers);
+    if (!parsed.success) return { kind: 'invalid', fields: invalidFields(parsed.error.issues, headers) };
+    if (!signed) {
+      return {
+        kind: 'forbidden',
+        message: 'Forbidden. secret-key does not match secret-key-timestamp under your access key',
+      };
+    }
     return {
       kind: 'forbidden',
       message: `Forbidden. secret-key-timestamp is ${Math.round(skew / 1000)} s from Eko's clock (at most ±300 s)`,
     };
-  }
-  return undefined;
+  };
 }
