@@ -53,6 +53,13 @@ export interface ContractAppOptions<R extends Record<string, RouteConfig>, X = n
   authenticate: (c: Context) => Problem | X | undefined;
   bodyLimitBytes: number;
   logger: Logger;
+  /**
+   * Middleware run first on every request the app sees, before the body limit and the key check (the sandbox's
+   * `x-sandbox-delay-ms`). A service that is one contract alone serves the returned app itself, with these, rather
+   * than mounting it with `route()`: Hono wraps every handler of a mounted app that has its own onError in a
+   * compose of its own, on every request.
+   */
+  before?: readonly MiddlewareHandler[];
   /** Paths below which an unknown route is still this contract's (e.g. `/bills` for Kaleidofin; `` for all). */
   namespaces?: readonly string[];
   /** The contract's metrics; without them nothing is tagged. */
@@ -137,6 +144,8 @@ export function contractApp<R extends Record<string, RouteConfig>, X = never>(
       return envelope.problem(c, invalid(result.error.issues, (result as { data?: unknown }).data));
     },
   });
+
+  for (const middleware of options.before ?? []) app.use('*', middleware);
 
   // The routes table is keyed by operationId.
   const operationOf = new Map(Object.entries(routes).map(([operationId, route]) => [route, operationId]));

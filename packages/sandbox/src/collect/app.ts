@@ -5,11 +5,10 @@
 // `fetchCustomerBills` asks the partner's `fetchBills` and lists its bills under Kaleidofin's `systemBillId`s;
 // `postPayment` asks the partner's `fetchReceipt` (or follows a scripted outcome), after which `getBillStatus`
 // shows PAYMENT_SUCCESSFUL with the partner's receipt.
-import { contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
+import { type AppEnv, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/kaleidofin-collect';
 import { Contract } from '@bbps-kit/contracts/validator';
-import type { HttpBindings } from '@hono/node-server';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
@@ -40,7 +39,7 @@ export interface CollectSandboxOptions {
 }
 
 export interface CollectSandbox {
-  app: OpenAPIHono<{ Bindings: Partial<HttpBindings> }>;
+  app: OpenAPIHono<AppEnv>;
   ledger: CollectLedger;
   apiKey: string;
   billerId: string;
@@ -193,26 +192,21 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
   };
 
   const apiKeyMatches = keyChecker([apiKey]);
-  const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
-  app.use(
-    '*',
-    delayMiddleware((c, field, message) => collectProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
-  );
-  app.route(
-    '/',
-    contractApp({
-      routes,
-      handlers,
-      envelope: collectEnvelope,
-      authenticate: (c) =>
-        apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
-      bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
-      logger: {
-        log: (level, msg, fields) => console.error(`kaleidofin-collect sandbox: ${level} ${msg}`, fields ?? {}),
-      },
-      namespaces: [''],
-      invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
-    }),
-  );
+  const app = contractApp({
+    before: [
+      delayMiddleware((c, field, message) => collectProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
+    ],
+    routes,
+    handlers,
+    envelope: collectEnvelope,
+    authenticate: (c) =>
+      apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
+    bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    logger: {
+      log: (level, msg, fields) => console.error(`kaleidofin-collect sandbox: ${level} ${msg}`, fields ?? {}),
+    },
+    namespaces: [''],
+    invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
+  });
   return { app, ledger, apiKey, billerId };
 }

@@ -4,11 +4,10 @@
 // order: `x-sandbox-delay-ms`, the body limit, `x-api-key` (401), the media type (415), the request schemas (400
 // naming each field), then the operation's own: `tenantId` (401: the key is the tenant's), an unknown id (404), a
 // reused `refId`, an unknown or unpaid-for bill or a wrong amount (422).
-import { contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
+import { type AppEnv, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/digiledge-agent';
 import { Contract } from '@bbps-kit/contracts/validator';
-import type { HttpBindings } from '@hono/node-server';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
@@ -43,7 +42,7 @@ export interface DigiledgeSandboxOptions {
 }
 
 export interface DigiledgeSandbox {
-  app: OpenAPIHono<{ Bindings: Partial<HttpBindings> }>;
+  app: OpenAPIHono<AppEnv>;
   ledger: DigiledgeLedger;
   credentials: DigiledgeCredentials;
 }
@@ -117,24 +116,19 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
   };
 
   const apiKeyMatches = keyChecker([credentials.apiKey]);
-  const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
-  app.use(
-    '*',
-    delayMiddleware((c, field, message) => digiledgeProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
-  );
-  app.route(
-    '/',
-    contractApp({
-      routes: operations,
-      handlers,
-      envelope: digiledgeEnvelope,
-      authenticate: (c) =>
-        apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
-      bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
-      logger: { log: (level, msg, fields) => console.error(`digiledge sandbox: ${level} ${msg}`, fields ?? {}) },
-      namespaces: [''],
-      invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
-    }),
-  );
+  const app = contractApp({
+    before: [
+      delayMiddleware((c, field, message) => digiledgeProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
+    ],
+    routes: operations,
+    handlers,
+    envelope: digiledgeEnvelope,
+    authenticate: (c) =>
+      apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
+    bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    logger: { log: (level, msg, fields) => console.error(`digiledge sandbox: ${level} ${msg}`, fields ?? {}) },
+    namespaces: [''],
+    invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
+  });
   return { app, ledger, credentials };
 }

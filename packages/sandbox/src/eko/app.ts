@@ -3,11 +3,10 @@
 // EkoLedger; every refusal is built by envelope.ts. The order of checks is the contract's: `x-sandbox-delay-ms`
 // first (it delays any answer), then the body limit, the credentials (401), header formats (400), signature and
 // clock (403), media type (415), then the operation's own request validation (400 naming each field).
-import { contractApp, type Handlers } from '@bbps-kit/contract-app';
+import { type AppEnv, contractApp, type Handlers } from '@bbps-kit/contract-app';
 import { operations } from '@bbps-kit/contracts/operations/eko-bbps';
 import { Contract } from '@bbps-kit/contracts/validator';
-import type { HttpBindings } from '@hono/node-server';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { delayMiddleware } from '../delay.ts';
 import { invalidFields } from '../issues.ts';
 import { DEFAULT_LOST_ANSWER_HOLD_MS, loseAnswer } from '../lost-answer.ts';
@@ -41,7 +40,7 @@ export interface EkoSandboxOptions {
 }
 
 export interface EkoSandbox {
-  app: OpenAPIHono<{ Bindings: Partial<HttpBindings> }>;
+  app: OpenAPIHono<AppEnv>;
   ledger: EkoLedger;
   credentials: EkoCredentials;
 }
@@ -109,25 +108,18 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
   };
 
   const checkSignature = ekoSignatureCheck(credentials);
-  const app = new OpenAPIHono<{ Bindings: Partial<HttpBindings> }>();
-  app.use(
-    '*',
-    delayMiddleware((c, field, message) => ekoProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
-  );
-  app.route(
-    '/',
-    contractApp({
-      routes,
-      handlers,
-      envelope: ekoEnvelope,
-      authenticate: (c) => checkSignature((name) => c.req.header(name), now()),
-      bodyLimitBytes,
-      logger: { log: (level, msg, fields) => console.error(`eko sandbox: ${level} ${msg}`, fields ?? {}) },
-      // Every path is Eko's: an unknown one is 404 in its envelope.
-      namespaces: [''],
-      invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
-    }),
-  );
+  const app = contractApp({
+    before: [delayMiddleware((c, field, message) => ekoProblem(c, { kind: 'invalid', fields: [{ field, message }] }))],
+    routes,
+    handlers,
+    envelope: ekoEnvelope,
+    authenticate: (c) => checkSignature((name) => c.req.header(name), now()),
+    bodyLimitBytes,
+    logger: { log: (level, msg, fields) => console.error(`eko sandbox: ${level} ${msg}`, fields ?? {}) },
+    // Every path is Eko's: an unknown one is 404 in its envelope.
+    namespaces: [''],
+    invalid: (issues, received) => ({ kind: 'invalid', fields: invalidFields(issues, received) }),
+  });
   return { app, ledger, credentials };
 }
 
