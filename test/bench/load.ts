@@ -74,10 +74,15 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   writeFileSync(file, JSON.stringify(spec));
   const { stdout } = await run(process.execPath, [new URL('./load-child.ts', import.meta.url).pathname, file]);
   const { rounds, answers, cpuMs } = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildOutput;
+  return loadResult(rounds, answers, cpuMs);
+}
+
+/** The figures of a set of rounds (one load's, or rounds gathered from several). */
+export function loadResult(rounds: Round[], answers: number, loadCpuMs: number): LoadResult {
   return {
     rounds,
     answers,
-    loadCpuMs: cpuMs,
+    loadCpuMs,
     median: medianOf(rounds),
     failed: rounds.reduce((sum, r) => sum + r.failed + r.errors, 0),
     bytesPerResponse: median(rounds.map((r) => r.bytesPerResponse)),

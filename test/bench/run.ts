@@ -26,7 +26,7 @@ import {
   removeCsvFiles,
 } from './dataset.ts';
 import { explainFetchBills } from './explain.ts';
-import { type Figures, type LoadResult, type LoadSpec, median, medianOf, runLoad } from './load.ts';
+import { type Figures, type LoadResult, type LoadSpec, loadResult, median, runLoad } from './load.ts';
 import { pgbenchDatabase, runPgbench } from './pgbench.ts';
 import { repoRoot, run, type Server, startServer, stopAll, treeCpuMs } from './processes.ts';
 import { sandboxReadySeconds } from './sandbox-ready.ts';
@@ -133,8 +133,14 @@ async function measure(
     postgres: perAnswer(after.postgres - before.postgres),
     load: perAnswer(result.loadCpuMs),
   };
-  rows.push({ key, what, result, cpu });
-  printRow(rows.at(-1) as Row);
+  record({ key, what, result, cpu });
+}
+
+/** Keeps a measured row, prints it, and notes when its figures are not valid. */
+function record(row: Row): void {
+  rows.push(row);
+  printRow(row);
+  const { key, result } = row;
   if (result.failed > 0) notes.push(`${key}: ${result.failed} non-2xx answers or errors; its figures are not valid`);
 }
 
@@ -405,23 +411,9 @@ async function measureInterleaved(targets: InterleavedTarget[]): Promise<void> {
   }
   targets.forEach(({ key, what }, i) => {
     const { rounds, answers, loadCpuMs, serverMs } = perTarget[i] as (typeof perTarget)[number];
-    const result: LoadResult = {
-      rounds,
-      answers,
-      loadCpuMs,
-      median: medianOf(rounds),
-      failed: rounds.reduce((sum, r) => sum + r.failed + r.errors, 0),
-      bytesPerResponse: median(rounds.map((r) => r.bytesPerResponse)),
-    };
     const perAnswer = (ms: number) => (ms * 1000) / answers;
-    rows.push({
-      key,
-      what,
-      result,
-      cpu: { server: perAnswer(serverMs), postgres: Number.NaN, load: perAnswer(loadCpuMs) },
-    });
-    printRow(rows.at(-1) as Row);
-    if (result.failed > 0) notes.push(`${key}: ${result.failed} non-2xx answers or errors; its figures are not valid`);
+    const cpu = { server: perAnswer(serverMs), postgres: Number.NaN, load: perAnswer(loadCpuMs) };
+    record({ key, what, result: loadResult(rounds, answers, loadCpuMs), cpu });
   });
 }
 
