@@ -13,7 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 
-export { type KeyCheck, keyChecker, signatureMatches } from './keys.ts';
+export { apiKeyAuth, type KeyCheck, keyChecker, type SecurityScheme, signatureMatches } from './keys.ts';
 
 /** Problems any operation can hit before, or instead of, its handler's own answer. */
 export type Problem =
@@ -49,7 +49,7 @@ export interface ContractAppOptions<R extends Record<string, RouteConfig>, X = n
   routes: R;
   handlers: Handlers<R>;
   envelope: Envelope<X>;
-  /** The contract's credentials check: the problem to answer, or undefined to go on. */
+  /** The contract's credentials check: the problem to answer, or undefined to go on (`apiKeyAuth` for API keys). */
   authenticate: (c: Context) => Problem | X | undefined;
   bodyLimitBytes: number;
   logger: Logger;

@@ -1,6 +1,9 @@
 // Comparing what a caller presents with a secret, in constant time, for every contract that takes a key or a
-// signature (the biller's API keys, the sandbox's keys and Eko's `secret-key`).
+// signature (the biller's API keys, the sandbox's keys and Eko's `secret-key`), and reading each key from the header
+// its contract names.
 import { hash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import type { Problem } from './index.ts';
 
 // The one-shot hash: createHash().update().digest() costs twice as much, on every request.
 const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
@@ -35,4 +38,35 @@ export function signatureMatches(presented: string, expected: string): boolean {
   const given = Buffer.from(presented, 'utf8');
   const wanted = Buffer.from(expected, 'utf8');
   return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** A security scheme as the generated operations module gives it (`securitySchemes`, from the contract's components). */
+export interface SecurityScheme {
+  readonly type: string;
+  readonly in?: string;
+  readonly name?: string;
+}
+
+/**
+ * The credentials check of a contract whose security schemes are API keys in headers: each scheme's header, read by
+ * the name the contract gives it, against that scheme's KeyCheck. Every check runs on every request, so the answer's
+ * timing does not say which key was wrong; the 401 names the first wrong one in the contract's order of schemes.
+ */
+export function apiKeyAuth<S extends Record<string, SecurityScheme>>(
+  schemes: S,
+  checks: { readonly [K in keyof S]: KeyCheck },
+): (c: Context) => Problem | undefined {
+  const headers = Object.entries(schemes).map(([scheme, { type, in: where, name }]) => {
+    if (type !== 'apiKey' || where !== 'header' || !name) {
+      throw new Error(`apiKeyAuth: scheme ${scheme} is not an API key sent in a header (${type} in ${where})`);
+    }
+    return { name, check: checks[scheme as keyof S] };
+  });
+  return (c) => {
+    let wrong: string | undefined;
+    for (const { name, check } of headers) {
+      if (!check(c.req.header(name))) wrong ??= name;
+    }
+    return wrong === undefined ? undefined : { kind: 'unauthorized', header: wrong };
+  };
 }

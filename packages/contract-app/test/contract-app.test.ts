@@ -1,9 +1,10 @@
 // contractApp on a small contract of its own: a prefixed and a plain parameter on one path (Eko's inquiries), a
 // JSON body, a key header. Every refusal must come through the envelope, with the field or header it is about.
 import { z } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describe, expect, it } from 'vitest';
-import { contractApp, type Envelope, type Handlers, honoPath, type Problem } from '../src/index.ts';
+import { apiKeyAuth, contractApp, type Envelope, type Handlers, honoPath, type Problem } from '../src/index.ts';
 
 const ok = (schema: z.ZodType) => ({ description: 'ok', content: { 'application/json': { schema } } });
 const routes = {
@@ -151,5 +152,40 @@ describe('contractApp', () => {
       },
     });
     expect((await named.request('/things', post('{"n":1}', 'application/json'))).status).toBe(500);
+  });
+});
+
+describe('apiKeyAuth', () => {
+  const schemes = {
+    first: { type: 'apiKey', in: 'header', name: 'x-first' },
+    second: { type: 'apiKey', in: 'header', name: 'x-second' },
+  } as const;
+
+  it('reads each key from the header its scheme names, checks every one, and names the first wrong', async () => {
+    const asked: string[] = [];
+    const check = (good: string) => (presented: string | undefined) => {
+      asked.push(`${good}:${presented}`);
+      return presented === good;
+    };
+    const auth = apiKeyAuth(schemes, { first: check('one'), second: check('two') });
+    const app = new Hono().get('/', (c) => c.json(auth(c) ?? null));
+    const problem = async (headers: Record<string, string>) => (await app.request('/', { headers })).json();
+
+    expect(await problem({ 'x-first': 'one', 'x-second': 'two' })).toBeNull();
+    expect(await problem({ 'x-first': 'one', 'x-second': 'nope' })).toEqual({
+      kind: 'unauthorized',
+      header: 'x-second',
+    });
+    asked.length = 0;
+    expect(await problem({ 'X-Second': 'two' })).toEqual({ kind: 'unauthorized', header: 'x-first' });
+    // The first key was wrong, and the second was still checked: the timing says nothing about which.
+    expect(asked).toEqual(['one:undefined', 'two:two']);
+  });
+
+  it('refuses, when built, a scheme that is not an API key in a header', () => {
+    const cookie = { session: { type: 'apiKey', in: 'cookie', name: 'sid' } };
+    expect(() => apiKeyAuth(cookie, { session: () => true })).toThrow(/session is not an API key sent in a header/);
+    const bearer = { token: { type: 'http' } };
+    expect(() => apiKeyAuth(bearer, { token: () => true })).toThrow(/token is not an API key/);
   });
 });

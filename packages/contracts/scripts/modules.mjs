@@ -264,7 +264,23 @@ export function operationsModule(api, document, zodSource) {
     '',
     'export type OperationId = keyof typeof operations;',
     '',
+    '/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */',
+    'export const securitySchemes = {',
+    ...securitySchemesOf(document),
+    '} as const;',
+    '',
   ].join('\n');
+}
+
+/** Each security scheme's type and, for an API key, where it is sent and under what name. */
+function securitySchemesOf(document) {
+  return Object.entries(document.components?.securitySchemes ?? {}).map(([scheme, raw]) => {
+    const { type, in: where, name } = resolve(document, raw);
+    const fields = [`type: ${quote(type)}`];
+    if (where !== undefined) fields.push(`in: ${quote(where)}`);
+    if (name !== undefined) fields.push(`name: ${quote(name)}`);
+    return `  ${key(scheme)}: { ${fields.join(', ')} },`;
+  });
 }
 
 export function rulesModule(api, document) {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { apiNames, Contract } from '../src/validator.ts';
 
 it('the committed src/generated files match what pnpm generate writes from specs/ now (types, zod schemas, operations, rules, bundled specs)', () => {
   const script = fileURLToPath(new URL('../scripts/generate.mjs', import.meta.url));
@@ -9,3 +10,17 @@ it('the committed src/generated files match what pnpm generate writes from specs
   expect(run.stderr + run.stdout).not.toMatch(/out of date|stale/i);
   expect(run.status).toBe(0);
 }, 120_000); // five openapi-typescript runs: seconds alone, much longer on a loaded 2-core CI machine
+
+it('each operations module carries its contract’s security schemes (type, in, name), for the servers to read headers by', async () => {
+  for (const api of apiNames) {
+    const module = (await import(`../src/generated/${api}.operations.ts`)) as { securitySchemes: object };
+    const schemes = (await Contract.load(api)).document.components?.securitySchemes ?? {};
+    const expected = Object.fromEntries(
+      Object.entries(schemes as Record<string, Record<string, unknown>>).map(
+        ([name, { type, in: where, name: header }]) => [name, { type, in: where, name: header }],
+      ),
+    );
+    expect(Object.keys(expected).length, api).toBeGreaterThan(0);
+    expect(module.securitySchemes, api).toEqual(expected);
+  }
+});

@@ -1,9 +1,9 @@
 // EBPP MPA billing-system API: lookup and the three postings EBPP calls on the biller (specs/ebpp-mpa). Routes,
 // security, statuses and request schemas come from the contract's generated operations table.
 
-import { type AppEnv, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
+import { type AppEnv, apiKeyAuth, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
 import type { EbppMpa } from '@bbps-kit/contracts';
-import { operations } from '@bbps-kit/contracts/operations/ebpp-mpa';
+import { operations, securitySchemes } from '@bbps-kit/contracts/operations/ebpp-mpa';
 import { zLookupCustomersRequest } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import { ebppAmountFromPaise, MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -94,7 +94,8 @@ function toMpaCustomer(customer: Customer, accounts: CustomerAccount[]): MpaCust
 
 export interface EbppAppOptions {
   db: Db;
-  checks: { clientKey: KeyCheck; apiKey: KeyCheck };
+  /** A check per security scheme of the contract (`clientKey`, `apiKey`). */
+  checks: Record<keyof typeof securitySchemes, KeyCheck>;
   bodyLimitBytes: number;
   logger: Logger;
   metrics?: Metrics | undefined;
@@ -357,13 +358,7 @@ export function ebppApp(options: EbppAppOptions): OpenAPIHono<AppEnv> {
     handlers,
     envelope: ebppEnvelope,
     // Both keys are always checked, so the answer's timing does not reveal which one was wrong.
-    authenticate: (c) => {
-      const clientOk = checks.clientKey(c.req.header('client-key'));
-      const apiOk = checks.apiKey(c.req.header('api-key'));
-      if (!clientOk) return { kind: 'unauthorized', header: 'client-key' };
-      if (!apiOk) return { kind: 'unauthorized', header: 'api-key' };
-      return undefined;
-    },
+    authenticate: apiKeyAuth(securitySchemes, checks),
     bodyLimitBytes,
     logger,
     metrics,

@@ -1,8 +1,8 @@
 // Kaleidofin partner API: the two operations Kaleidofin calls on the biller (specs/kaleidofin-partner). Routes,
 // security, statuses and request schemas come from the contract's generated operations table.
 
-import { type AppEnv, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
-import { operations } from '@bbps-kit/contracts/operations/kaleidofin-partner';
+import { type AppEnv, apiKeyAuth, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
+import { operations, securitySchemes } from '@bbps-kit/contracts/operations/kaleidofin-partner';
 import { zCustomerInfo } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import { kaleidofinRupeesFromPaise, MoneyError, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -204,8 +204,7 @@ export function kaleidofinApp(options: KaleidofinAppOptions): OpenAPIHono<AppEnv
     routes: operations,
     handlers,
     envelope: kaleidofinEnvelope,
-    authenticate: (c) =>
-      checkKey(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
+    authenticate: apiKeyAuth(securitySchemes, { partnerApiKey: checkKey }),
     bodyLimitBytes,
     logger,
     metrics,

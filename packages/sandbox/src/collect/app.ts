@@ -5,8 +5,8 @@
 // `fetchCustomerBills` asks the partner's `fetchBills` and lists its bills under Kaleidofin's `systemBillId`s;
 // `postPayment` asks the partner's `fetchReceipt` (or follows a scripted outcome), after which `getBillStatus`
 // shows PAYMENT_SUCCESSFUL with the partner's receipt.
-import { type AppEnv, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
-import { operations } from '@bbps-kit/contracts/operations/kaleidofin-collect';
+import { type AppEnv, apiKeyAuth, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
+import { operations, securitySchemes } from '@bbps-kit/contracts/operations/kaleidofin-collect';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -191,7 +191,6 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
     },
   };
 
-  const apiKeyMatches = keyChecker([apiKey]);
   const app = contractApp({
     before: [
       delayMiddleware((c, field, message) => collectProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
@@ -199,8 +198,7 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
     routes,
     handlers,
     envelope: collectEnvelope,
-    authenticate: (c) =>
-      apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
+    authenticate: apiKeyAuth(securitySchemes, { kaleidofinApiKey: keyChecker([apiKey]) }),
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     logger: {
       log: (level, msg, fields) => console.error(`kaleidofin-collect sandbox: ${level} ${msg}`, fields ?? {}),

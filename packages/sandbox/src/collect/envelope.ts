@@ -24,7 +24,7 @@ export function collectErrorBody(problem: CollectProblem): { http: ContentfulSta
     case 'malformed_body':
       return answer(400, `body must be valid JSON (${problem.message})`);
     case 'unauthorized':
-      return answer(401, 'Missing or invalid x-api-key header');
+      return answer(401, `Missing or invalid ${problem.header} header`);
     case 'refused':
       return answer(problem.http, problem.message);
     case 'not_found':

@@ -4,8 +4,8 @@
 // order: `x-sandbox-delay-ms`, the body limit, `x-api-key` (401), the media type (415), the request schemas (400
 // naming each field), then the operation's own: `tenantId` (401: the key is the tenant's), an unknown id (404), a
 // reused `refId`, an unknown or unpaid-for bill or a wrong amount (422).
-import { type AppEnv, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
-import { operations } from '@bbps-kit/contracts/operations/digiledge-agent';
+import { type AppEnv, apiKeyAuth, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
+import { operations, securitySchemes } from '@bbps-kit/contracts/operations/digiledge-agent';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -115,7 +115,6 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
     },
   };
 
-  const apiKeyMatches = keyChecker([credentials.apiKey]);
   const app = contractApp({
     before: [
       delayMiddleware((c, field, message) => digiledgeProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
@@ -123,8 +122,7 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
     routes: operations,
     handlers,
     envelope: digiledgeEnvelope,
-    authenticate: (c) =>
-      apiKeyMatches(c.req.header('x-api-key')) ? undefined : { kind: 'unauthorized', header: 'x-api-key' },
+    authenticate: apiKeyAuth(securitySchemes, { DigiledgeApiKey: keyChecker([credentials.apiKey]) }),
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     logger: { log: (level, msg, fields) => console.error(`digiledge sandbox: ${level} ${msg}`, fields ?? {}) },
     namespaces: [''],
