@@ -192,9 +192,7 @@ export async function createCollectSandbox(options: CollectSandboxOptions = {}):
   };
 
   const app = contractApp({
-    before: [
-      delayMiddleware((c, field, message) => collectProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
-    ],
+    before: [delayMiddleware(collectEnvelope)],
     routes,
     handlers,
     envelope: collectEnvelope,

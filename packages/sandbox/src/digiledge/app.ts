@@ -116,9 +116,7 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
   };
 
   const app = contractApp({
-    before: [
-      delayMiddleware((c, field, message) => digiledgeProblem(c, { kind: 'invalid', fields: [{ field, message }] })),
-    ],
+    before: [delayMiddleware(digiledgeEnvelope)],
     routes: operations,
     handlers,
     envelope: digiledgeEnvelope,

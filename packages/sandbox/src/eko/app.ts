@@ -109,7 +109,7 @@ export async function createEkoSandbox(options: EkoSandboxOptions = {}): Promise
 
   const checkSignature = ekoSignatureCheck(credentials);
   const app = contractApp({
-    before: [delayMiddleware((c, field, message) => ekoProblem(c, { kind: 'invalid', fields: [{ field, message }] }))],
+    before: [delayMiddleware(ekoEnvelope)],
     routes,
     handlers,
     envelope: ekoEnvelope,
