@@ -40,7 +40,7 @@ export function signatureMatches(presented: string, expected: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-/** A security scheme as the generated operations module gives it (`securitySchemes`, from the contract's components). */
+/** A security scheme as the generated rules module gives it (`securitySchemes`, from the contract's components). */
 export interface SecurityScheme {
   readonly type: string;
   readonly in?: string;

@@ -5,9 +5,9 @@
 //   <api>.ts             TypeScript types, by openapi-typescript
 //   <api>.zod.ts         zod 4 runtime schemas, by @hey-api/openapi-ts's zod plugin (see README.md for the choice)
 //   <api>.operations.ts  one route per operation (method, path, operationId, security, x-bbps-retry, request and
-//                        response schemas per status), in the shape @hono/zod-openapi's createRoute takes, and
-//                        the contract's security schemes (each key's header name)
-//   <api>.rules.ts       the retry rule of each operation and the x-bbps-outcome tables: what the client reads
+//                        response schemas per status), in the shape @hono/zod-openapi's createRoute takes
+//   <api>.rules.ts       the retry rule of each operation, the x-bbps-outcome tables and the security schemes
+//                        (each credential's header name): what the client reads, and the servers' key checks
 // With --check it generates into a temporary folder instead and fails when anything differs from what is
 // committed (the freshness test runs this). `--specs DIR` reads the contracts from another copy of specs/ (the
 // one-edit test regenerates from an edited copy).

@@ -264,11 +264,6 @@ export function operationsModule(api, document, zodSource) {
     '',
     'export type OperationId = keyof typeof operations;',
     '',
-    '/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */',
-    'export const securitySchemes = {',
-    ...securitySchemesOf(document),
-    '} as const;',
-    '',
   ].join('\n');
 }
 
@@ -315,6 +310,11 @@ export function rulesModule(api, document) {
     '/** `x-bbps-outcome` of each status schema that has one: what each value means; all but `pending` are final. */',
     'export const outcomes = {',
     ...outcomes,
+    '} as const;',
+    '',
+    '/** How each credential is sent (components.securitySchemes): the header a client sets and a server reads. */',
+    'export const securitySchemes = {',
+    ...securitySchemesOf(document),
     '} as const;',
     '',
   ].join('\n');

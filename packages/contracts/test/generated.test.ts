@@ -11,9 +11,9 @@ it('the committed src/generated files match what pnpm generate writes from specs
   expect(run.status).toBe(0);
 }, 120_000); // five openapi-typescript runs: seconds alone, much longer on a loaded 2-core CI machine
 
-it('each operations module carries its contract’s security schemes (type, in, name), for the servers to read headers by', async () => {
+it('each rules module carries its contract’s security schemes (type, in, name): the headers clients set and servers read', async () => {
   for (const api of apiNames) {
-    const module = (await import(`../src/generated/${api}.operations.ts`)) as { securitySchemes: object };
+    const module = (await import(`../src/generated/${api}.rules.ts`)) as { securitySchemes: object };
     const schemes = (await Contract.load(api)).document.components?.securitySchemes ?? {};
     const expected = Object.fromEntries(
       Object.entries(schemes as Record<string, Record<string, unknown>>).map(

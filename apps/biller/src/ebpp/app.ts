@@ -3,7 +3,8 @@
 
 import { type AppEnv, apiKeyAuth, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
 import type { EbppMpa } from '@bbps-kit/contracts';
-import { operations, securitySchemes } from '@bbps-kit/contracts/operations/ebpp-mpa';
+import { operations } from '@bbps-kit/contracts/operations/ebpp-mpa';
+import { securitySchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import { zLookupCustomersRequest } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import { ebppAmountFromPaise, MoneyError, paiseFromEbppAmount } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';

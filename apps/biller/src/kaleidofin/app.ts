@@ -2,7 +2,8 @@
 // security, statuses and request schemas come from the contract's generated operations table.
 
 import { type AppEnv, apiKeyAuth, contractApp, type Handlers, type KeyCheck } from '@bbps-kit/contract-app';
-import { operations, securitySchemes } from '@bbps-kit/contracts/operations/kaleidofin-partner';
+import { operations } from '@bbps-kit/contracts/operations/kaleidofin-partner';
+import { securitySchemes } from '@bbps-kit/contracts/rules/kaleidofin-partner';
 import { zCustomerInfo } from '@bbps-kit/contracts/schemas/kaleidofin-partner';
 import { kaleidofinRupeesFromPaise, MoneyError, paiseFromKaleidofinRupees } from '@bbps-kit/money';
 import type { OpenAPIHono } from '@hono/zod-openapi';

@@ -1,9 +1,9 @@
 // Digiledge BBPS agent API (specs/digiledge-agent): asynchronous fetch and pay, each followed by polls.
 import type { DigiledgeAgent } from '@bbps-kit/contracts';
-import { operationRules } from '@bbps-kit/contracts/rules/digiledge-agent';
+import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/digiledge-agent';
 import { digiledgeFromPaise } from '@bbps-kit/money';
 import type { Client } from 'openapi-fetch';
-import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type ApiKeyClientOptions, createApiKeyClient, keyHeaders } from './base.ts';
 import { type CallInit, type OperationRules, unwrap } from './common.ts';
 
 export type DigiledgeClient = Client<DigiledgeAgent.paths>;
@@ -23,7 +23,8 @@ export const digiledgeOperations = operationRules satisfies OperationRules<Digil
 
 /** The Digiledge client: `client.POST('/couapp/agent/bills/fetch', { body })`, fully typed. */
 export function createDigiledgeClient(options: DigiledgeClientOptions): DigiledgeClient {
-  return createApiKeyClient<DigiledgeAgent.paths>(options, digiledgeOperations);
+  const headers = keyHeaders(securitySchemes, { DigiledgeApiKey: options.apiKey });
+  return createApiKeyClient<DigiledgeAgent.paths>(options, digiledgeOperations, headers);
 }
 
 export type DigiledgePayBillInput = Omit<DigiledgePayBillRequest, 'txnAmount'> & {

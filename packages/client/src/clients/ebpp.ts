@@ -1,9 +1,9 @@
 // EBPP MPA (specs/ebpp-mpa): what a biller implements and EBPP calls; this client calls it the way EBPP does
 // (tests, and platforms that post to billers). Form-encoded lookup, JSON postings, two API-key headers.
 import type { EbppMpa } from '@bbps-kit/contracts';
-import { operationRules } from '@bbps-kit/contracts/rules/ebpp-mpa';
+import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import { type Client, type Middleware, mergeHeaders } from 'openapi-fetch';
-import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type ApiKeyClientOptions, createApiKeyClient, keyHeaders } from './base.ts';
 import { type CallInit, type HttpMethod, type OperationRules, unwrap } from './common.ts';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
@@ -25,7 +25,7 @@ export type WithOptionalHeaderParam<Paths, Name extends string> = {
   };
 };
 
-export type EbppPaths = WithOptionalHeaderParam<EbppMpa.paths, 'client-key'>;
+export type EbppPaths = WithOptionalHeaderParam<EbppMpa.paths, typeof securitySchemes.clientKey.name>;
 export type EbppClient = Client<EbppPaths>;
 type Schemas = EbppMpa.components['schemas'];
 export type EbppLookupCustomersRequest = Schemas['LookupCustomersRequest'];
@@ -91,7 +91,7 @@ export function createEbppClient(options: EbppClientOptions): EbppClient {
   return createApiKeyClient<EbppPaths>(
     options,
     ebppOperations,
-    { 'client-key': options.clientKey, 'api-key': options.apiKey },
+    keyHeaders(securitySchemes, { clientKey: options.clientKey, apiKey: options.apiKey }),
     formBodyMiddleware(ebppFormOperations),
   );
 }

@@ -1,6 +1,6 @@
 // Eko BBPS (specs/eko-bbps): fetch a bill, pay it, inquire. Every request is signed per request.
 import type { EkoBbps } from '@bbps-kit/contracts';
-import { operationRules } from '@bbps-kit/contracts/rules/eko-bbps';
+import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/eko-bbps';
 import { ekoRupeeStringFromPaise, paiseFromEkoPaiseString, paiseFromEkoRupeeString } from '@bbps-kit/money';
 import type { Client, Middleware } from 'openapi-fetch';
 import { ekoRequestHash, ekoSecretKey, ekoTimestamp } from '../eko-auth.ts';
@@ -36,6 +36,11 @@ export interface EkoClientOptions extends CommonClientOptions {
 /** The retry rule of each operation: the spec's `x-bbps-retry` (the reasons are next to it in specs/eko-bbps). */
 export const ekoOperations = operationRules satisfies OperationRules<EkoBbps.paths>;
 
+// The signing headers, by the names the contract's security schemes give them.
+const keyHeader = securitySchemes.EkoDeveloperKey.name;
+const signatureHeader = securitySchemes.EkoSecretKey.name;
+const timestampHeader = securitySchemes.EkoSecretKeyTimestamp.name;
+
 /**
  * Signs each request: `developer_key`, `secret-key-timestamp` from the clock, `secret-key` over that timestamp,
  * and, when `requestHash` is on and the body carries them, `request_hash` over timestamp + utility_acc_no + amount +
@@ -48,13 +53,13 @@ export function ekoSigningMiddleware(
   const { developerKey, accessKey, now = Date.now, requestHash = false } = options;
   return {
     async onRequest({ request }) {
-      if (developerKey) request.headers.set('developer_key', developerKey);
+      if (developerKey) request.headers.set(keyHeader, developerKey);
       // Both seeds list content-type: application/json as required, GETs included.
       if (!request.headers.has('content-type')) request.headers.set('content-type', 'application/json');
       if (!accessKey) return request;
       const timestamp = ekoTimestamp(now);
-      request.headers.set('secret-key-timestamp', timestamp);
-      request.headers.set('secret-key', ekoSecretKey(accessKey, timestamp));
+      request.headers.set(timestampHeader, timestamp);
+      request.headers.set(signatureHeader, ekoSecretKey(accessKey, timestamp));
       if (requestHash && request.body !== null) {
         const fields = hashFields(await request.clone().text());
         if (fields) {

@@ -1,9 +1,9 @@
 // Kaleidofin collect API (specs/kaleidofin-collect): what an operating unit calls on Kaleidofin.
 import type { KaleidofinCollect } from '@bbps-kit/contracts';
-import { operationRules } from '@bbps-kit/contracts/rules/kaleidofin-collect';
+import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/kaleidofin-collect';
 import { kaleidofinRupeesFromPaise } from '@bbps-kit/money';
 import type { Client } from 'openapi-fetch';
-import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type ApiKeyClientOptions, createApiKeyClient, keyHeaders } from './base.ts';
 import { type CallInit, type OperationRules, unwrap } from './common.ts';
 
 export type KaleidofinCollectClient = Client<KaleidofinCollect.paths>;
@@ -20,7 +20,8 @@ export const kaleidofinCollectOperations = operationRules satisfies OperationRul
 
 /** The Kaleidofin collect client: `client.POST('/bills/fetch/{billerId}', { params, body })`, fully typed. */
 export function createKaleidofinCollectClient(options: KaleidofinCollectClientOptions): KaleidofinCollectClient {
-  return createApiKeyClient<KaleidofinCollect.paths>(options, kaleidofinCollectOperations);
+  const headers = keyHeaders(securitySchemes, { kaleidofinApiKey: options.apiKey });
+  return createApiKeyClient<KaleidofinCollect.paths>(options, kaleidofinCollectOperations, headers);
 }
 
 export type KaleidofinPaymentInput = Omit<KaleidofinPaymentRequest, 'amountPaid'> & {

@@ -1,9 +1,9 @@
 // Kaleidofin partner API (specs/kaleidofin-partner): what a biller implements and Kaleidofin calls. A client for
 // tests and for platforms that call billers the way Kaleidofin does.
 import type { KaleidofinPartner } from '@bbps-kit/contracts';
-import { operationRules } from '@bbps-kit/contracts/rules/kaleidofin-partner';
+import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/kaleidofin-partner';
 import type { Client } from 'openapi-fetch';
-import { type ApiKeyClientOptions, createApiKeyClient } from './base.ts';
+import { type ApiKeyClientOptions, createApiKeyClient, keyHeaders } from './base.ts';
 import type { OperationRules } from './common.ts';
 
 export type KaleidofinPartnerClient = Client<KaleidofinPartner.paths>;
@@ -17,5 +17,6 @@ export const kaleidofinPartnerOperations = operationRules satisfies OperationRul
 
 /** The Kaleidofin partner client: `client.POST('/bills/fetchBills', { body })`, fully typed. */
 export function createKaleidofinPartnerClient(options: KaleidofinPartnerClientOptions): KaleidofinPartnerClient {
-  return createApiKeyClient<KaleidofinPartner.paths>(options, kaleidofinPartnerOperations);
+  const headers = keyHeaders(securitySchemes, { partnerApiKey: options.apiKey });
+  return createApiKeyClient<KaleidofinPartner.paths>(options, kaleidofinPartnerOperations, headers);
 }

@@ -24,3 +24,8 @@ export const outcomes = {
     'BILL_PAYMENT_FAILED': 'failed',
   },
 } as const;
+
+/** How each credential is sent (components.securitySchemes): the header a client sets and a server reads. */
+export const securitySchemes = {
+  DigiledgeApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+} as const;

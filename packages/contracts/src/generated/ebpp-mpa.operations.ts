@@ -82,9 +82,3 @@ export const operations = {
 };
 
 export type OperationId = keyof typeof operations;
-
-/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */
-export const securitySchemes = {
-  clientKey: { type: 'apiKey', in: 'header', name: 'client-key' },
-  apiKey: { type: 'apiKey', in: 'header', name: 'api-key' },
-} as const;

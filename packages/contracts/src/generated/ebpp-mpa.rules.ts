@@ -11,3 +11,9 @@ export const operationRules = {
 /** `x-bbps-outcome` of each status schema that has one: what each value means; all but `pending` are final. */
 export const outcomes = {
 } as const;
+
+/** How each credential is sent (components.securitySchemes): the header a client sets and a server reads. */
+export const securitySchemes = {
+  clientKey: { type: 'apiKey', in: 'header', name: 'client-key' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'api-key' },
+} as const;

@@ -67,10 +67,3 @@ export const operations = {
 };
 
 export type OperationId = keyof typeof operations;
-
-/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */
-export const securitySchemes = {
-  EkoDeveloperKey: { type: 'apiKey', in: 'header', name: 'developer_key' },
-  EkoSecretKey: { type: 'apiKey', in: 'header', name: 'secret-key' },
-  EkoSecretKeyTimestamp: { type: 'apiKey', in: 'header', name: 'secret-key-timestamp' },
-} as const;

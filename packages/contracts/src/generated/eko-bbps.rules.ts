@@ -20,3 +20,10 @@ export const outcomes = {
     '6': 'pending',
   },
 } as const;
+
+/** How each credential is sent (components.securitySchemes): the header a client sets and a server reads. */
+export const securitySchemes = {
+  EkoDeveloperKey: { type: 'apiKey', in: 'header', name: 'developer_key' },
+  EkoSecretKey: { type: 'apiKey', in: 'header', name: 'secret-key' },
+  EkoSecretKeyTimestamp: { type: 'apiKey', in: 'header', name: 'secret-key-timestamp' },
+} as const;

@@ -53,8 +53,3 @@ export const operations = {
 };
 
 export type OperationId = keyof typeof operations;
-
-/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */
-export const securitySchemes = {
-  kaleidofinApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-} as const;

@@ -45,8 +45,3 @@ export const operations = {
 };
 
 export type OperationId = keyof typeof operations;
-
-/** How each credential is sent (components.securitySchemes): a server reads each key from the header named here. */
-export const securitySchemes = {
-  partnerApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-} as const;

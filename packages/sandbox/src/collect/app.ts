@@ -6,7 +6,8 @@
 // `postPayment` asks the partner's `fetchReceipt` (or follows a scripted outcome), after which `getBillStatus`
 // shows PAYMENT_SUCCESSFUL with the partner's receipt.
 import { type AppEnv, apiKeyAuth, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
-import { operations, securitySchemes } from '@bbps-kit/contracts/operations/kaleidofin-collect';
+import { operations } from '@bbps-kit/contracts/operations/kaleidofin-collect';
+import { securitySchemes } from '@bbps-kit/contracts/rules/kaleidofin-collect';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';

@@ -5,7 +5,8 @@
 // naming each field), then the operation's own: `tenantId` (401: the key is the tenant's), an unknown id (404), a
 // reused `refId`, an unknown or unpaid-for bill or a wrong amount (422).
 import { type AppEnv, apiKeyAuth, contractApp, type Handlers, keyChecker } from '@bbps-kit/contract-app';
-import { operations, securitySchemes } from '@bbps-kit/contracts/operations/digiledge-agent';
+import { operations } from '@bbps-kit/contracts/operations/digiledge-agent';
+import { securitySchemes } from '@bbps-kit/contracts/rules/digiledge-agent';
 import { Contract } from '@bbps-kit/contracts/validator';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';

@@ -5,9 +5,15 @@
 // `ekoSecretKey`, so the sandbox and the client cannot drift apart; keys are compared in constant time.
 import { ekoSecretKey } from '@bbps-kit/client';
 import { keyChecker, signatureMatches } from '@bbps-kit/contract-app';
+import { securitySchemes } from '@bbps-kit/contracts/rules/eko-bbps';
 import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
 import { invalidFields } from '../issues.ts';
 import type { EkoProblem } from './envelope.ts';
+
+// The three headers, by the names the contract's security schemes give them.
+const keyHeader = securitySchemes.EkoDeveloperKey.name;
+const signatureHeader = securitySchemes.EkoSecretKey.name;
+const timestampHeader = securitySchemes.EkoSecretKeyTimestamp.name;
 
 /** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
 export const EKO_MAX_SKEW_MS = 5 * 60 * 1000;
@@ -23,13 +29,13 @@ export type EkoSignatureCheck = (header: (name: string) => string | undefined, n
 export function ekoSignatureCheck(credentials: EkoCredentials): EkoSignatureCheck {
   const developerKeyMatches = keyChecker([credentials.developerKey]);
   return (header, now) => {
-    const developerKey = header('developer_key');
-    const secretKey = header('secret-key');
-    const timestamp = header('secret-key-timestamp');
+    const developerKey = header(keyHeader);
+    const secretKey = header(signatureHeader);
+    const timestamp = header(timestampHeader);
     const missing = [
-      ['developer_key', developerKey],
-      ['secret-key', secretKey],
-      ['secret-key-timestamp', timestamp],
+      [keyHeader, developerKey],
+      [signatureHeader, secretKey],
+      [timestampHeader, timestamp],
     ]
       .filter(([, value]) => !value)
       .map(([name]) => name);
@@ -43,8 +49,8 @@ export function ekoSignatureCheck(credentials: EkoCredentials): EkoSignatureChec
     if (!developerKeyMatches(developerKey)) {
       return {
         kind: 'unauthorized',
-        header: 'developer_key',
-        message: 'Unauthorized. Missing or invalid developer_key',
+        header: keyHeader,
+        message: `Unauthorized. Missing or invalid ${keyHeader}`,
       };
     }
     const signed = signatureMatches(secretKey as string, ekoSecretKey(credentials.accessKey, timestamp as string));
@@ -53,18 +59,18 @@ export function ekoSignatureCheck(credentials: EkoCredentials): EkoSignatureChec
     // format, so the formats are only checked here when the answer would otherwise be 403.
     if (signed && Math.abs(skew) <= EKO_MAX_SKEW_MS) return undefined;
     // The header schemas are the same on every operation; the fetch one stands for all.
-    const headers = { developer_key: developerKey, 'secret-key': secretKey, 'secret-key-timestamp': timestamp };
+    const headers = { [keyHeader]: developerKey, [signatureHeader]: secretKey, [timestampHeader]: timestamp };
     const parsed = zFetchBillHeaders.safeParse(headers);
     if (!parsed.success) return { kind: 'invalid', fields: invalidFields(parsed.error.issues, headers) };
     if (!signed) {
       return {
         kind: 'forbidden',
-        message: 'Forbidden. secret-key does not match secret-key-timestamp under your access key',
+        message: `Forbidden. ${signatureHeader} does not match ${timestampHeader} under your access key`,
       };
     }
     return {
       kind: 'forbidden',
-      message: `Forbidden. secret-key-timestamp is ${Math.round(skew / 1000)} s from Eko's clock (at most ±300 s)`,
+      message: `Forbidden. ${timestampHeader} is ${Math.round(skew / 1000)} s from Eko's clock (at most ±${EKO_MAX_SKEW_MS / 1000} s)`,
     };
   };
 }
