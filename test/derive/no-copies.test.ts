@@ -1,7 +1,8 @@
 // "Derive, don't copy", checked: no `pattern` of the five contracts is written out in hand-written code. Code that
 // needs one imports the generated schema (@bbps-kit/contracts/schemas/<api>) instead. The files checked are the
 // tracked sources outside generated folders; the few strings that only coincide with a contract pattern are listed
-// below with the rule they really are.
+// below with the rule they really are. Nor is a credential header's name written in the servers' or clients' code:
+// they read it from the contract's securitySchemes (@bbps-kit/contracts/rules/<api>).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,4 +66,37 @@ it('no contract pattern is restated in hand-written code', async () => {
   expect(copies, 'import the generated schema instead of restating its pattern').toEqual([]);
   // The list of coincidences cannot go stale: each one is still there.
   expect([...seen].sort()).toEqual(coincidences.map((c) => `${c.file} ${c.pattern}`).sort());
+});
+
+it('no credential header name is written as a string in the servers’ or clients’ code', async () => {
+  const headers = new Set<string>();
+  for (const api of apiNames) {
+    const schemes = (await Contract.load(api)).document.components?.securitySchemes ?? {};
+    for (const scheme of Object.values(schemes as Record<string, { in?: string; name?: string }>)) {
+      if (scheme.in === 'header' && scheme.name) headers.add(scheme.name);
+    }
+  }
+  expect([...headers].sort()).toEqual(
+    ['api-key', 'client-key', 'developer_key', 'secret-key', 'secret-key-timestamp', 'x-api-key'].sort(),
+  );
+  // The sources that read or set a credential header; tests and docs may name them.
+  const files = execFileSync('git', ['ls-files', 'apps/*/src/*.ts', 'packages/*/src/*.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((file) => file && !file.includes('/generated/'));
+  expect(files.length).toBeGreaterThan(50);
+  const copies: string[] = [];
+  for (const file of files) {
+    // Comments may name a header; code may not.
+    const code = readFileSync(join(root, file), 'utf8')
+      .replaceAll(/\/\*[\s\S]*?\*\//g, '')
+      .replaceAll(/^\s*\/\/.*$/gm, '');
+    for (const header of headers) {
+      if (code.includes(`'${header}'`) || code.includes(`"${header}"`)) copies.push(`${file}: ${header}`);
+    }
+  }
+  // Read the name from the contract's securitySchemes (@bbps-kit/contracts/rules/<api>) instead.
+  expect(copies).toEqual([]);
 });
