@@ -2,6 +2,8 @@
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { securitySchemes as ebppSchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
+import { securitySchemes as kaleidofinSchemes } from '@bbps-kit/contracts/rules/kaleidofin-partner';
 import { zClientKey } from '@bbps-kit/contracts/schemas/ebpp-mpa';
 import type { DatabaseTarget } from './db/open.ts';
 
@@ -133,19 +135,22 @@ export function loadConfig(env: Env = process.env): Config {
     if (!ebppClientKey) ebppClientKey = demoKeys.ebppClientKey;
   }
   if (kaleidofinApiKeys.length === 0) {
-    problems.push('KALEIDOFIN_API_KEYS is not set: the comma-separated x-api-key values Kaleidofin may send');
+    problems.push(
+      `KALEIDOFIN_API_KEYS is not set: the comma-separated ${kaleidofinSchemes.partnerApiKey.name} values Kaleidofin may send`,
+    );
   }
-  if (!ebppClientKey) problems.push('EBPP_CLIENT_KEY is not set: the client-key EBPP sends for this biller');
+  const clientKeyHeader = ebppSchemes.clientKey.name;
+  if (!ebppClientKey) problems.push(`EBPP_CLIENT_KEY is not set: the ${clientKeyHeader} EBPP sends for this biller`);
   else {
     // The rule is the contract's client-key header schema; its own words say what is wrong.
     const checked = zClientKey.safeParse(ebppClientKey);
     if (!checked.success) {
       const why = checked.error.issues.map((issue) => issue.message).join('; ');
-      problems.push(`EBPP_CLIENT_KEY is not a client-key as EBPP defines it: ${why}`);
+      problems.push(`EBPP_CLIENT_KEY is not a ${clientKeyHeader} as EBPP defines it: ${why}`);
     }
   }
   if (ebppApiKeys.length === 0)
-    problems.push('EBPP_API_KEYS is not set: the comma-separated api-key values EBPP may send');
+    problems.push(`EBPP_API_KEYS is not set: the comma-separated ${ebppSchemes.apiKey.name} values EBPP may send`);
 
   if (problems.length > 0) {
     const hint = demo ? '' : ' (or set BILLER_DEMO=1 to run with the demo data and demo keys)';

@@ -1,6 +1,9 @@
 // The biller process: configuration, database (migrated, and seeded in demo mode), HTTP server, the metrics server
 // (only with METRICS_PORT), and a graceful shutdown that lets requests in flight finish before the database closes.
 // In demo mode it first tells a newcomer, in plain words on stderr, where everything is.
+
+import { securitySchemes as ebppSchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
+import { securitySchemes as kaleidofinSchemes } from '@bbps-kit/contracts/rules/kaleidofin-partner';
 import { serve } from '@hono/node-server';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, demoKeys, loadConfig } from './config.ts';
@@ -38,15 +41,20 @@ function demoBanner({ port, kaleidofinApiKeys, ebppClientKey, ebppApiKeys }: Con
     configured.length === 1 && configured[0] === value ? value : `(yours, from ${variable})`;
   const kaleidofinKey = key(demoKeys.kaleidofinApiKey, kaleidofinApiKeys, 'KALEIDOFIN_API_KEYS');
   const pasteKey = kaleidofinKey === demoKeys.kaleidofinApiKey ? kaleidofinKey : '<your key>';
+  const [keyHeader, clientKeyHeader, apiKeyHeader] = [
+    kaleidofinSchemes.partnerApiKey.name,
+    ebppSchemes.clientKey.name,
+    ebppSchemes.apiKey.name,
+  ];
   return [
     '',
     'bbps-kit biller, demo mode: demo data, and public demo keys (never use them with real data).',
     `  biller:  ${base}${port === 0 ? '   (PORT=0: the port is in the "listening" line below)' : ''}`,
     `  docs:    ${base}/docs/   (the contracts, with every request and answer)`,
-    `  keys:    Kaleidofin x-api-key ${kaleidofinKey}; EBPP client-key ${key(demoKeys.ebppClientKey, [ebppClientKey], 'EBPP_CLIENT_KEY')}, api-key ${key(demoKeys.ebppApiKey, ebppApiKeys, 'EBPP_API_KEYS')}`,
+    `  keys:    Kaleidofin ${keyHeader} ${kaleidofinKey}; EBPP ${clientKeyHeader} ${key(demoKeys.ebppClientKey, [ebppClientKey], 'EBPP_CLIENT_KEY')}, ${apiKeyHeader} ${key(demoKeys.ebppApiKey, ebppApiKeys, 'EBPP_API_KEYS')}`,
     '  try:',
     `    curl -s -X POST ${base}/bills/fetchBills -H 'content-type: application/json' \\`,
-    `      -H 'x-api-key: ${pasteKey}' \\`,
+    `      -H '${keyHeader}: ${pasteKey}' \\`,
     `      -d '[{"identifierKey":"name","identifierValue":"vishakha"},{"identifierKey":"customerId","identifierValue":"AY1234"}]'`,
     '  More in apps/biller/README.md. Logs follow, one JSON object per line on stdout.',
     '',

@@ -60,8 +60,12 @@ export function apiKeyAuth<S extends Record<string, SecurityScheme>>(
     if (type !== 'apiKey' || where !== 'header' || !name) {
       throw new Error(`apiKeyAuth: scheme ${scheme} is not an API key sent in a header (${type} in ${where})`);
     }
-    return { name, check: checks[scheme as keyof S] };
+    const check = checks[scheme as keyof S];
+    if (typeof check !== 'function') throw new Error(`apiKeyAuth: no check for scheme ${scheme}`);
+    return { name, check };
   });
+  // A contract without schemes would let every request in: refused when the server is built, not at run time.
+  if (headers.length === 0) throw new Error('apiKeyAuth: the contract declares no security scheme');
   return (c) => {
     let wrong: string | undefined;
     for (const { name, check } of headers) {

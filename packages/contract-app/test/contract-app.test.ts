@@ -180,12 +180,17 @@ describe('apiKeyAuth', () => {
     expect(await problem({ 'X-Second': 'two' })).toEqual({ kind: 'unauthorized', header: 'x-first' });
     // The first key was wrong, and the second was still checked: the timing says nothing about which.
     expect(asked).toEqual(['one:undefined', 'two:two']);
+    asked.length = 0;
+    expect(await problem({ 'x-first': 'bad', 'x-second': 'bad' })).toEqual({ kind: 'unauthorized', header: 'x-first' });
+    expect(asked).toEqual(['one:bad', 'two:bad']);
   });
 
   it('refuses, when built, a scheme that is not an API key in a header', () => {
     const cookie = { session: { type: 'apiKey', in: 'cookie', name: 'sid' } };
     expect(() => apiKeyAuth(cookie, { session: () => true })).toThrow(/session is not an API key sent in a header/);
-    const bearer = { token: { type: 'http' } };
+    const bearer = { token: { type: 'http', in: 'header', name: 'authorization' } };
     expect(() => apiKeyAuth(bearer, { token: () => true })).toThrow(/token is not an API key/);
+    expect(() => apiKeyAuth({}, {})).toThrow(/declares no security scheme/);
+    expect(() => apiKeyAuth(schemes, { first: () => true } as never)).toThrow(/no check for scheme second/);
   });
 });

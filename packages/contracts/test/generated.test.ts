@@ -22,5 +22,7 @@ it('each rules module carries its contract’s security schemes (type, in, name)
     );
     expect(Object.keys(expected).length, api).toBeGreaterThan(0);
     expect(module.securitySchemes, api).toEqual(expected);
+    // In the spec's order: a 401 names the first wrong key in that order.
+    expect(Object.keys(module.securitySchemes), api).toEqual(Object.keys(expected));
   }
 });

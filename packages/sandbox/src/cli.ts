@@ -121,6 +121,7 @@ const [
   { createEkoSandbox, defaultEkoCredentials },
   { scripts: ekoScripts },
   { listen },
+  { credentialHeaders: h },
 ] = await Promise.all([
   import('./biller/demo.ts'),
   import('./collect/app.ts'),
@@ -130,6 +131,7 @@ const [
   import('./eko/app.ts'),
   import('./eko/scripts.ts'),
   import('./server.ts'),
+  import('./headers.ts'),
 ]);
 
 const env = (name: string) => process.env[name] || undefined;
@@ -173,28 +175,28 @@ const rows: [string, string, string][] = [
   [
     'kaleidofin-collect',
     collectServer.url,
-    `x-api-key ${shown('KALEIDOFIN_API_KEY', collectKey)}; billerId ${defaultCollectBillerId}`,
+    `${h.collect} ${shown('KALEIDOFIN_API_KEY', collectKey)}; billerId ${defaultCollectBillerId}`,
   ],
   [
     'digiledge-agent',
     digiledgeServer.url,
-    `x-api-key ${shown('DIGILEDGE_API_KEY', digiledge.apiKey)}; tenantId ${digiledge.tenantId}`,
+    `${h.digiledge} ${shown('DIGILEDGE_API_KEY', digiledge.apiKey)}; tenantId ${digiledge.tenantId}`,
   ],
   [
     'eko-bbps',
     ekoServer.url,
-    `developer_key ${eko.developerKey}, access key ${shown('EKO_ACCESS_KEY', eko.accessKey)}`,
+    `${h.ekoDeveloperKey} ${eko.developerKey}, access key ${shown('EKO_ACCESS_KEY', eko.accessKey)}`,
   ],
   args.partner
     ? [
         'partner',
         partner,
-        `collect's partner biller (x-api-key ${shown('PARTNER_API_KEY', partnerKey)}); not started here`,
+        `collect's partner biller (${h.partner} ${shown('PARTNER_API_KEY', partnerKey)}); not started here`,
       ]
     : [
         'biller',
         partner,
-        `demo mode: Kaleidofin x-api-key ${billerDemoKeys.kaleidofinApiKey}; EBPP client-key ${billerDemoKeys.ebppClientKey}, api-key ${billerDemoKeys.ebppApiKey}`,
+        `demo mode: Kaleidofin ${h.partner} ${billerDemoKeys.kaleidofinApiKey}; EBPP ${h.ebppClientKey} ${billerDemoKeys.ebppClientKey}, ${h.ebppApiKey} ${billerDemoKeys.ebppApiKey}`,
       ],
 ];
 const lines = [

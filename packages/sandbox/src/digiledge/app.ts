@@ -72,7 +72,7 @@ export async function createDigiledgeSandbox(options: DigiledgeSandboxOptions = 
       ? undefined
       : digiledgeProblem(c, {
           kind: 'unauthorized',
-          header: `x-api-key (tenant ${credentials.tenantId}, not ${tenantId})`,
+          header: `${securitySchemes.DigiledgeApiKey.name} (tenant ${credentials.tenantId}, not ${tenantId})`,
         });
   const notFound = (c: Context, message: string, remarks: string) =>
     digiledgeProblem(c, { kind: 'refused', http: 404, message, remarks }) as never;
