@@ -53,6 +53,10 @@ describe('ebpp-mpa examples', () => {
         expect(Object.keys(resolved.content?.[JSON_MEDIA]?.examples ?? {}).length).toBeGreaterThan(0);
       }
       expect((operation as { security?: unknown }).security).toEqual([{ clientKey: [], apiKey: [] }]);
+      // client-key is also a required header parameter; the client makes it optional by the scheme's name.
+      const schemes = contract.document.components?.securitySchemes as Record<string, { name: string }>;
+      const headers = contract.parameters(operationId).filter((p) => p.in === 'header');
+      expect(headers.map((p) => p.name)).toContain(schemes.clientKey?.name);
     }
   });
 });

@@ -128,6 +128,18 @@ describe('shape of the contract', () => {
     }
   });
 
+  it('each signature header is declared twice, as a scheme and as a header parameter, under one name', () => {
+    // The sandbox parses the headers it reads by the schemes' names with the parameters' generated schema.
+    const schemes = contract.document.components?.securitySchemes as Record<string, { name: string }>;
+    for (const op of contract.operations()) {
+      const headers = contract
+        .parameters(op.operationId)
+        .filter((p) => p.in === 'header')
+        .map((p) => p.name);
+      for (const scheme of Object.values(schemes)) expect(headers, op.operationId).toContain(scheme.name);
+    }
+  });
+
   it('the signing test vectors documented in the spec recompute', () => {
     const sign = (accessKey: string, message: string): string =>
       createHmac('sha256', Buffer.from(accessKey).toString('base64')).update(message).digest('base64');
