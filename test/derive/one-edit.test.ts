@@ -1,9 +1,10 @@
 // The one-edit proof that a rule written in a spec flows everywhere with no other edit. A copy of the project
-// (specs, packages/contracts, packages/client, apps/biller; the same installed dependencies) gets three edits in
+// (specs, packages/contracts, packages/client, apps/biller; the same installed dependencies) gets four edits in
 // its specs only: a length tightened (EBPP ConfirmationNumber 30 -> 20), a pattern tightened (Kaleidofin
-// transactionId loses '.', '_' and '-') and an enum value removed (EBPP PaymentMethod 'cash'). After `pnpm generate`
-// in the copy, its biller refuses with a 400 naming the field each request the real biller accepts, and the
-// client's types refuse the removed enum value that they accept in the real project.
+// transactionId loses '.', '_' and '-'), an enum value removed (EBPP PaymentMethod 'cash') and a key header renamed
+// (Kaleidofin's x-api-key -> x-partner-key). After `pnpm generate` in the copy, its biller refuses with a 400 naming
+// the field each request the real biller accepts, the client's types refuse the removed enum value that they accept
+// in the real project, and each biller takes the key only in its own contract's header, where its client sends it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,21 @@ interface Biller {
   prepareDatabase: typeof import('@bbps-kit/biller')['prepareDatabase'];
   createLogger: typeof import('@bbps-kit/biller')['createLogger'];
   demoKeys: typeof import('@bbps-kit/biller')['demoKeys'];
+  /** The header Kaleidofin's key travels in, from the project's generated rules. */
+  partnerKeyHeader: string;
+  createKaleidofinPartnerClient: typeof import('@bbps-kit/client')['createKaleidofinPartnerClient'];
+}
+
+/** A project's biller, with its Kaleidofin key header and its Kaleidofin partner client. */
+async function project(at: string): Promise<Biller> {
+  const module = (path: string) => import(pathToFileURL(join(at, path)).href);
+  const rules = await module('packages/contracts/src/generated/kaleidofin-partner.rules.ts');
+  const { createKaleidofinPartnerClient } = await module('packages/client/src/index.ts');
+  return {
+    ...(await module('apps/biller/src/index.ts')),
+    partnerKeyHeader: rules.securitySchemes.partnerApiKey.name,
+    createKaleidofinPartnerClient,
+  };
 }
 
 type App = ReturnType<BuildApp>;
@@ -79,7 +95,7 @@ async function ask(biller: Biller, path: string, body: unknown) {
   const { app } = await demoApp(biller);
   const { demoKeys } = biller;
   const headers: Record<string, string> = path.startsWith('/bills/')
-    ? { 'x-api-key': demoKeys.kaleidofinApiKey }
+    ? { [biller.partnerKeyHeader]: demoKeys.kaleidofinApiKey }
     : { 'client-key': demoKeys.ebppClientKey, 'api-key': demoKeys.ebppApiKey };
   const response = await app.request(path, {
     method: 'POST',
@@ -175,13 +191,14 @@ describe('one edit in a spec flows to the biller and the client, with no other e
       "pattern: '^[A-Za-z0-9]+$'",
     );
     edit('ebpp-mpa/components/schemas/PaymentMethod.yaml', /^ {2}- cash\n/m, '');
+    edit('kaleidofin-partner/openapi.yaml', /^ {6}name: x-api-key$/m, '      name: x-partner-key');
     execFileSync(process.execPath, ['scripts/generate.mjs', '--specs', join(copy, 'specs')], {
       cwd: contracts,
       stdio: 'pipe',
     });
 
-    edited = (await import(pathToFileURL(join(copy, 'apps/biller/src/index.ts')).href)) as Biller;
-    real = (await import('@bbps-kit/biller')) as Biller;
+    edited = await project(copy);
+    real = await project(root);
   }, 180_000);
 
   afterAll(async () => {
@@ -201,6 +218,30 @@ describe('one edit in a spec flows to the biller and the client, with no other e
       expect(errors.find((error) => error.field === field)?.message).toContain(says);
     });
   }
+
+  it("Kaleidofin's key header renamed: each biller takes the key only in its contract's header, where its client sends it", async () => {
+    expect([real.partnerKeyHeader, edited.partnerKeyHeader]).toEqual(['x-api-key', 'x-partner-key']);
+    const body = example('kaleidofin-partner', 'SeedFetchBillsRequest');
+    const statuses: string[] = [];
+    for (const [clientName, client] of Object.entries({ real, edited })) {
+      for (const [billerName, biller] of Object.entries({ real, edited })) {
+        const { app } = await demoApp(biller);
+        const partner = client.createKaleidofinPartnerClient({
+          baseUrl: 'http://biller.test',
+          apiKey: biller.demoKeys.kaleidofinApiKey,
+          fetch: (input, init) => Promise.resolve(app.request(new Request(input, init))),
+        });
+        const { response } = await partner.POST('/bills/fetchBills', { body: body as never });
+        statuses.push(`${clientName} client -> ${billerName} biller: ${response.status}`);
+      }
+    }
+    expect(statuses).toEqual([
+      'real client -> real biller: 200',
+      'real client -> edited biller: 401',
+      'edited client -> real biller: 401',
+      'edited client -> edited biller: 200',
+    ]);
+  });
 
   it("the client's types accept payment_method 'cash' in the real project and refuse it in the edited one", () => {
     const before = typecheckCash(root);
