@@ -13,7 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 
-export { apiKeyAuth, type KeyCheck, keyChecker, type SecurityScheme, signatureMatches } from './keys.ts';
+export { apiKeyAuth, type KeyCheck, keyChecker, signatureMatches } from './keys.ts';
 
 /** Problems any operation can hit before, or instead of, its handler's own answer. */
 export type Problem =

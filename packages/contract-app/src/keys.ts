@@ -2,6 +2,7 @@
 // signature (the biller's API keys, the sandbox's keys and Eko's `secret-key`), and reading each key from the header
 // its contract names.
 import { hash, timingSafeEqual } from 'node:crypto';
+import { apiKeyHeaders, type SecurityScheme } from '@bbps-kit/contracts';
 import type { Context } from 'hono';
 import type { Problem } from './index.ts';
 
@@ -40,26 +41,16 @@ export function signatureMatches(presented: string, expected: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-/** A security scheme as the generated rules module gives it (`securitySchemes`, from the contract's components). */
-export interface SecurityScheme {
-  readonly type: string;
-  readonly in?: string;
-  readonly name?: string;
-}
-
 /**
  * The credentials check of a contract whose security schemes are API keys in headers: each scheme's header, read by
  * the name the contract gives it, against that scheme's KeyCheck. Every check runs on every request, so the answer's
  * timing does not say which key was wrong; the 401 names the first wrong one in the contract's order of schemes.
  */
-export function apiKeyAuth<S extends Record<string, SecurityScheme>>(
+export function apiKeyAuth<S extends Readonly<Record<string, SecurityScheme>>>(
   schemes: S,
   checks: { readonly [K in keyof S]: KeyCheck },
 ): (c: Context) => Problem | undefined {
-  const headers = Object.entries(schemes).map(([scheme, { type, in: where, name }]) => {
-    if (type !== 'apiKey' || where !== 'header' || !name) {
-      throw new Error(`apiKeyAuth: scheme ${scheme} is not an API key sent in a header (${type} in ${where})`);
-    }
+  const headers = Object.entries(apiKeyHeaders(schemes)).map(([scheme, name]) => {
     const check = checks[scheme as keyof S];
     if (typeof check !== 'function') throw new Error(`apiKeyAuth: no check for scheme ${scheme}`);
     return { name, check };

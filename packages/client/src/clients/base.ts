@@ -2,6 +2,7 @@
 // carry the key, the key headers by the names the contract's security schemes give them, and one factory for
 // openapi-fetch over the transport with the contract's retry rule table and those headers. Each contract file keeps
 // only its paths, its rule table, its keys and its own helpers.
+import { apiKeyHeaders, type SecurityScheme } from '@bbps-kit/contracts';
 import type { Client, Middleware } from 'openapi-fetch';
 import { buildClient, type CommonClientOptions, credentialHeadersMiddleware, type OperationRule } from './common.ts';
 
@@ -10,20 +11,12 @@ export interface ApiKeyClientOptions extends CommonClientOptions {
   apiKey: string;
 }
 
-/** A contract's security schemes, as its generated rules module (`@bbps-kit/contracts/rules/<api>`) gives them. */
-export type KeySchemes = Readonly<Record<string, { readonly in?: string; readonly name?: string }>>;
-
 /** Each scheme's key under the header its scheme names (`partnerApiKey` → `x-api-key`). */
-export function keyHeaders<S extends KeySchemes>(
+export function keyHeaders<S extends Readonly<Record<string, SecurityScheme>>>(
   schemes: S,
   keys: { readonly [K in keyof S]: string | undefined },
 ): Record<string, string | undefined> {
-  return Object.fromEntries(
-    Object.entries(schemes).map(([scheme, { in: where, name }]) => {
-      if (where !== 'header' || !name) throw new Error(`scheme ${scheme} is not a key sent in a header`);
-      return [name, keys[scheme]];
-    }),
-  );
+  return Object.fromEntries(Object.entries(apiKeyHeaders(schemes)).map(([scheme, name]) => [name, keys[scheme]]));
 }
 
 /**

@@ -1,5 +1,5 @@
 // Eko BBPS (specs/eko-bbps): fetch a bill, pay it, inquire. Every request is signed per request.
-import type { EkoBbps } from '@bbps-kit/contracts';
+import { apiKeyHeaders, type EkoBbps } from '@bbps-kit/contracts';
 import { operationRules, securitySchemes } from '@bbps-kit/contracts/rules/eko-bbps';
 import { ekoRupeeStringFromPaise, paiseFromEkoPaiseString, paiseFromEkoRupeeString } from '@bbps-kit/money';
 import type { Client, Middleware } from 'openapi-fetch';
@@ -37,9 +37,11 @@ export interface EkoClientOptions extends CommonClientOptions {
 export const ekoOperations = operationRules satisfies OperationRules<EkoBbps.paths>;
 
 // The signing headers, by the names the contract's security schemes give them.
-const keyHeader = securitySchemes.EkoDeveloperKey.name;
-const signatureHeader = securitySchemes.EkoSecretKey.name;
-const timestampHeader = securitySchemes.EkoSecretKeyTimestamp.name;
+const {
+  EkoDeveloperKey: keyHeader,
+  EkoSecretKey: signatureHeader,
+  EkoSecretKeyTimestamp: timestampHeader,
+} = apiKeyHeaders(securitySchemes);
 
 /**
  * Signs each request: `developer_key`, `secret-key-timestamp` from the clock, `secret-key` over that timestamp,

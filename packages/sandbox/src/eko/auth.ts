@@ -5,15 +5,18 @@
 // `ekoSecretKey`, so the sandbox and the client cannot drift apart; keys are compared in constant time.
 import { ekoSecretKey } from '@bbps-kit/client';
 import { keyChecker, signatureMatches } from '@bbps-kit/contract-app';
+import { apiKeyHeaders } from '@bbps-kit/contracts';
 import { securitySchemes } from '@bbps-kit/contracts/rules/eko-bbps';
 import { zFetchBillHeaders } from '@bbps-kit/contracts/schemas/eko-bbps';
 import { invalidFields } from '../issues.ts';
 import type { EkoProblem } from './envelope.ts';
 
 // The three headers, by the names the contract's security schemes give them.
-const keyHeader = securitySchemes.EkoDeveloperKey.name;
-const signatureHeader = securitySchemes.EkoSecretKey.name;
-const timestampHeader = securitySchemes.EkoSecretKeyTimestamp.name;
+const {
+  EkoDeveloperKey: keyHeader,
+  EkoSecretKey: signatureHeader,
+  EkoSecretKeyTimestamp: timestampHeader,
+} = apiKeyHeaders(securitySchemes);
 
 /** How far `secret-key-timestamp` may be from the sandbox's clock, either way. */
 export const EKO_MAX_SKEW_MS = 5 * 60 * 1000;
