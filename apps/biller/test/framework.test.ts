@@ -57,11 +57,15 @@ describe('framework errors, request ids and logs', () => {
     ];
     const noClient = await call('POST', '/paymentposting', { headers: { 'api-key': demoKeys.ebppApiKey }, json: {} });
     expect([noClient.status, ...only(noClient)]).toEqual([401, 'error_field', 'client-key']);
+    expect(noClient.body.errors[0]?.message).toBe('client-key is missing or unknown');
     const wrongApi = await call('POST', '/mpacustomers', {
       headers: { 'client-key': demoKeys.ebppClientKey, 'api-key': 'nope' },
       form: { account_number: 'LN-AY1234' },
     });
     expect([wrongApi.status, ...only(wrongApi)]).toEqual([401, 'error_field', 'api-key']);
+    expect(wrongApi.body.errors[0]?.message).toBe(
+      'api-key is missing or does not match the key configured for this client',
+    );
     await expectConforms('ebpp-mpa', 'lookupCustomers', wrongApi);
 
     const malformed = await call('POST', '/paymentposting', {

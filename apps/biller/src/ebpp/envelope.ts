@@ -2,7 +2,8 @@
 // operations: the handlers' refusals and the problems the framework meets alike.
 
 import type { Envelope } from '@bbps-kit/contract-app';
-import type { EbppMpa } from '@bbps-kit/contracts';
+import { apiKeyHeaders, type EbppMpa } from '@bbps-kit/contracts';
+import { securitySchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describeProblem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
@@ -34,6 +35,13 @@ const statusOf: Record<ProblemKind, ContentfulStatusCode> = {
   too_large: 400,
 };
 
+// EBPP sends two keys: a 401 says which one was wrong, in words and in `field`.
+const keys = apiKeyHeaders(securitySchemes);
+const keyProblem: Record<string, string> = {
+  [keys.clientKey]: `${keys.clientKey} is missing or unknown`,
+  [keys.apiKey]: `${keys.apiKey} is missing or does not match the key configured for this client`,
+};
+
 /** EBPP reports every bad field at once (at most 20), so its operators can fix a posting in one go. */
 export const ebppEnvelope: Envelope = {
   problem(c, problem) {
@@ -42,6 +50,14 @@ export const ebppEnvelope: Envelope = {
     if (problem.kind === 'invalid' && problem.fields.length > 0) {
       const errors = problem.fields.slice(0, 20).map(({ field, message }) => errorOf('error_field', message, field));
       return c.json({ errors } satisfies EbppErrorBody, status, headers);
+    }
+    const keyMessage = problem.kind === 'unauthorized' ? keyProblem[problem.header] : undefined;
+    if (problem.kind === 'unauthorized' && keyMessage) {
+      return c.json(
+        { errors: [errorOf('error_field', keyMessage, problem.header)] } satisfies EbppErrorBody,
+        status,
+        headers,
+      );
     }
     const { field, message } = describeProblem(problem, c.req.method, c.req.path);
     return c.json({ errors: [errorOf('error_field', message, field)] } satisfies EbppErrorBody, status, headers);

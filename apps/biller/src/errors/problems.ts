@@ -3,7 +3,6 @@
 // paths no contract owns, by the neutral one in app.ts.
 import type { Problem } from '@bbps-kit/contract-app';
 import type { FieldProblem } from '@bbps-kit/contracts/issues';
-import { securitySchemes as ebppSchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** One list of problems for every contract's sub-app (its own `Problem`, so that the two can never differ). */
@@ -43,15 +42,7 @@ export function describeProblem(problem: Problem, method: string, path: string):
         message: `Method ${clip(method)} is not allowed on ${clip(path)}; use ${problem.allowed}`,
       };
     case 'unauthorized':
-      // EBPP's two keys say which one was wrong, in its envelope's `field`.
-      return problem.header === ebppSchemes.clientKey.name
-        ? { message: `${problem.header} is missing or unknown`, field: problem.header }
-        : problem.header === ebppSchemes.apiKey.name
-          ? {
-              message: `${problem.header} is missing or does not match the key configured for this client`,
-              field: problem.header,
-            }
-          : { field: undefined, message: `Missing or invalid ${problem.header} header` };
+      return { field: undefined, message: `Missing or invalid ${problem.header} header` };
     case 'unavailable':
       return {
         field: undefined,
