@@ -2,6 +2,7 @@
 // wrong), bad input per field (mutations of the request schema), malformed JSON and a wrong content type. Each
 // operation is called with a harmless body the profile supplies (an unknown bill, an unknown account), so even a
 // biller that wrongly accepts the request changes nothing.
+import { apiKeyHeaders, type SecurityScheme } from '@bbps-kit/contracts';
 import type { Contract } from '@bbps-kit/contracts/validator';
 import type { Check, CheckContext } from '../check.ts';
 import type { Exchange } from '../http.ts';
@@ -230,8 +231,9 @@ export function securityHeaders(
   ctxContract: CheckContext['contract'],
   security: readonly Record<string, readonly string[]>[],
 ): string[] {
-  const schemes = (ctxContract.document.components?.securitySchemes ?? {}) as Record<string, { name?: string }>;
+  const schemes = (ctxContract.document.components?.securitySchemes ?? {}) as Record<string, SecurityScheme>;
+  const headers: Record<string, string> = apiKeyHeaders(schemes);
   return [...new Set(security.flatMap((requirement) => Object.keys(requirement)))].map(
-    (scheme) => schemes[scheme]?.name ?? scheme,
+    (scheme) => headers[scheme] ?? scheme,
   );
 }
