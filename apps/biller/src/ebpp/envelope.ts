@@ -3,10 +3,11 @@
 
 import type { Envelope } from '@bbps-kit/contract-app';
 import { apiKeyHeaders, type EbppMpa } from '@bbps-kit/contracts';
+import type { FieldProblem } from '@bbps-kit/contracts/issues';
 import { securitySchemes } from '@bbps-kit/contracts/rules/ebpp-mpa';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { describeProblem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
+import { describeProblem, type Problem, type ProblemKind, problemHeaders, problemStatus } from '../errors/problems.ts';
 
 export type EbppErrorCode = EbppMpa.components['schemas']['ErrorCode'];
 export type EbppError = EbppMpa.components['schemas']['Error'];
@@ -42,6 +43,15 @@ const keyProblem: Record<string, string> = {
   [keys.apiKey]: `${keys.apiKey} is missing or does not match the key configured for this client`,
 };
 
+/** EBPP's words for a problem: which of its two keys was wrong, or the wording every contract shares. */
+function describe(problem: Problem, c: Context): FieldProblem {
+  if (problem.kind === 'unauthorized') {
+    const message = keyProblem[problem.header];
+    if (message) return { field: problem.header, message };
+  }
+  return describeProblem(problem, c.req.method, c.req.path);
+}
+
 /** EBPP reports every bad field at once (at most 20), so its operators can fix a posting in one go. */
 export const ebppEnvelope: Envelope = {
   problem(c, problem) {
@@ -51,15 +61,7 @@ export const ebppEnvelope: Envelope = {
       const errors = problem.fields.slice(0, 20).map(({ field, message }) => errorOf('error_field', message, field));
       return c.json({ errors } satisfies EbppErrorBody, status, headers);
     }
-    const keyMessage = problem.kind === 'unauthorized' ? keyProblem[problem.header] : undefined;
-    if (problem.kind === 'unauthorized' && keyMessage) {
-      return c.json(
-        { errors: [errorOf('error_field', keyMessage, problem.header)] } satisfies EbppErrorBody,
-        status,
-        headers,
-      );
-    }
-    const { field, message } = describeProblem(problem, c.req.method, c.req.path);
+    const { field, message } = describe(problem, c);
     return c.json({ errors: [errorOf('error_field', message, field)] } satisfies EbppErrorBody, status, headers);
   },
 };
